@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Recsys.Data;
+using Recsys.Preparation;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary>The dataset options shared by prepare, train and experiment.</summary>
+internal sealed class DatasetOptions
+{
+    public Option<string> Dataset { get; } = new("--dataset")
+    {
+        Description = "Dataset file or folder, or a Blob URI (http[s]://.../container/prefix).",
+        Required = true,
+    };
+
+    public Option<string> Format { get; } = new("--format")
+    {
+        Description = $"Dataset layout: {string.Join(", ", DatasetFormatNames.All)}.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public Option<string?> Columns { get; } = new("--columns")
+    {
+        Description = "Column mapping for csv/parquet: user=<col>,item=<col>[,rating=<col>][,timestamp=<col>] (names, or 0-based positions).",
+    };
+
+    public Option<string?> Items { get; } = new("--items")
+    {
+        Description = "Item metadata file for csv/parquet datasets (id column plus title, genres, tags/text).",
+    };
+
+    public Option<string> Split { get; } = new("--split")
+    {
+        Description = $"Split: {string.Join(", ", SplitMethodNames.All)}.",
+        DefaultValueFactory = _ => "stratified",
+    };
+
+    public Option<string> Ratio { get; } = new("--ratio")
+    {
+        Description = "Shares: train (0.75), train,test, or train,validation,test.",
+        DefaultValueFactory = _ => "0.75",
+    };
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the random split.", DefaultValueFactory = _ => 42 };
+
+    public Option<string?> Implicit { get; } = new("--implicit")
+    {
+        Description = "Implicit feedback: 'all' (every interaction is a positive) or a minimum rating (e.g. 4).",
+    };
+
+    public Option<int> KCore { get; } = new("--kcore") { Description = "Keep only users and items with at least this many interactions (0: off)." };
+
+    public Option<string?> ConnectionString { get; } = new("--connection-string")
+    {
+        Description = "Storage connection string for Blob URIs (default: ConnectionStrings__Storage, else the Azure identity).",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Dataset, Format, Columns, Items, Split, Ratio, Seed, Implicit, KCore, ConnectionString })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public string? ConnectionStringFrom(ParseResult result) =>
+        result.GetValue(ConnectionString) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Storage");
+
+    public PrepareOptions ToPrepareOptions(ParseResult result, string localDataset)
+    {
+        string? implicitValue = result.GetValue(Implicit);
+        float? minRating = null;
+        if (implicitValue is not null && !implicitValue.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            minRating = float.TryParse(implicitValue, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float v)
+                ? v
+                : throw new DatasetException($"--implicit: '{implicitValue}' is neither 'all' nor a rating.");
+        }
+
+        return new PrepareOptions
+        {
+            Dataset = localDataset,
+            Format = DatasetFormatNames.Parse(result.GetValue(Format)!),
+            Columns = result.GetValue(Columns),
+            ItemsFile = result.GetValue(Items),
+            Split = SplitMethodNames.Parse(result.GetValue(Split)!),
+            Ratios = PrepareOptions.ParseRatios(result.GetValue(Ratio)!),
+            Seed = result.GetValue(Seed),
+            ImplicitAll = implicitValue?.Equals("all", StringComparison.OrdinalIgnoreCase) == true,
+            ImplicitMinRating = minRating,
+            KCore = result.GetValue(KCore),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+using Recsys.Preparation;
+using Recsys.Storage;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys prepare</c>: parse, validate, clean, split and publish a dataset.</summary>
+internal static class PrepareCommand
+{
+    public static Command Create()
+    {
+        var dataset = new DatasetOptions();
+        var output = new Option<string>("--output")
+        {
+            Description = "Output folder, or a Blob URI prefix (the dataset lands under {prefix}/{contentHash}/).",
+            Required = true,
+        };
+        var name = new Option<string?>("--name") { Description = "Name recorded for the prepared dataset (default: the dataset's file or folder name)." };
+        var json = new Option<bool>("--json") { Description = "Print stats.json to stdout instead of a table." };
+
+        var command = new Command("prepare", "Prepare a dataset: validate (bad rows to quarantine.csv), deduplicate, build vocabularies, split, write Parquet + spec.json + stats.json.");
+        dataset.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(name);
+        command.Options.Add(json);
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            string? connection = dataset.ConnectionStringFrom(result);
+            PrepareResult prepared = await RunAsync(
+                result.GetValue(dataset.Dataset)!, result.GetValue(output)!, connection,
+                local => dataset.ToPrepareOptions(result, local) with { Name = result.GetValue(name) },
+                result.GetValue(json) ? null : new ConsoleProgress(), ct);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(prepared.Stats.ToJson());
+            }
+            else
+            {
+                PrepareSummary.Write(prepared);
+            }
+
+            return RecsysCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs prepare for a local or Blob dataset into a local or Blob output.</summary>
+    public static async Task<PrepareResult> RunAsync(
+        string dataset, string output, string? connectionString, Func<string, PrepareOptions> options,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        string? downloaded = null;
+        try
+        {
+            string local = dataset;
+            if (StorageLocation.IsBlobUri(dataset))
+            {
+                var (container, prefix) = StorageLocation.OpenContainer(dataset, connectionString);
+                downloaded = Path.Combine(Path.GetTempPath(), $"recsys-dataset-{Guid.NewGuid():N}", Path.GetFileName(prefix.TrimEnd('/')));
+                progress?.Report($"downloading {dataset}");
+                local = await BlobDatasetDownloader.DownloadAsync(container, prefix, downloaded, cancellationToken);
+            }
+
+            IPreparedOutput target = StorageLocation.IsBlobUri(output)
+                ? OpenBlobOutput(output, connectionString)
+                : new LocalPreparedOutput(output);
+            return await DatasetPreparer.PrepareAsync(options(local), target, progress, cancellationToken);
+        }
+        finally
+        {
+            if (downloaded is not null)
+            {
+                Directory.Delete(Path.GetDirectoryName(downloaded)!, recursive: true);
+            }
+        }
+    }
+
+    private static BlobPreparedOutput OpenBlobOutput(string output, string? connectionString)
+    {
+        var (container, prefix) = StorageLocation.OpenContainer(output, connectionString);
+        return new BlobPreparedOutput(container, prefix);
+    }
+}
+
+/// <summary>Stage lines on stderr, so stdout stays clean for --json and pipes.</summary>
+internal sealed class ConsoleProgress : IProgress<string>
+{
+    public void Report(string value) => Console.Error.WriteLine($"  · {value}");
+}

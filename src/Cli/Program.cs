@@ -1,0 +1,3 @@
+using Recsys.Cli;
+
+return await RecsysCli.RunAsync(args);

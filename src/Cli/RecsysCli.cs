@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Recsys.Cli.Commands;
+using Spectre.Console;
+
+namespace Recsys.Cli;
+
+/// <summary>The <c>recsys</c> command tree. Exit codes: 0 success, 1 unexpected failure, 2 bad input, 130 cancelled.</summary>
+internal static class RecsysCli
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+    public const int Cancelled = 130;
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("recsys: prepare data, train, evaluate and serve recommendation-ranking models.");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PrepareCommand.Create());
+        return root;
+    }
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        // Bind Spectre to the current stdout on every run; it otherwise keeps the writer it first saw.
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        return Create().Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,485 @@
+using System.Diagnostics;
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+using Recsys.Data;
+using Recsys.Features;
+using Recsys.Storage;
+
+namespace Recsys.Preparation;
+
+/// <summary>
+/// Turns a raw dataset into a prepared one: parse and validate (bad rows to quarantine), deduplicate, convert
+/// to implicit feedback, k-core filter, build vocabularies, split, and publish Parquet + spec + stats in one
+/// step. The input files are only ever read.
+/// </summary>
+public static class DatasetPreparer
+{
+    private const int MaxTextVocabulary = 50_000;
+
+    public static async Task<PrepareResult> PrepareAsync(
+        PrepareOptions options, IPreparedOutput output, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        long started = Stopwatch.GetTimestamp();
+        DatasetLayout layout = FormatDetector.Resolve(options.Dataset, options.Format, ColumnNames.Parse(options.Columns), options.ItemsFile);
+        string canonical = options.Canonical(layout);
+        progress?.Report("hashing input");
+        string hash = await ContentHash.ComputeAsync(layout, canonical, cancellationToken);
+        string name = options.Name ?? layout.Name;
+
+        PrepareStats? existing = await output.TryGetExistingAsync(hash, cancellationToken);
+        if (existing is not null)
+        {
+            return new PrepareResult(hash, Reused: true, output.Describe(hash), existing);
+        }
+
+        string staging = output.CreateStagingFolder(hash);
+        try
+        {
+            PrepareStats stats;
+            try
+            {
+                stats = await BuildAsync(layout, options, name, hash, canonical, staging, progress, started, cancellationToken);
+            }
+            catch (DatasetException ex) when (HasRejectedRows(Path.Combine(staging, PreparedFiles.Quarantine)))
+            {
+                string where = await output.SaveRejectedAsync(Path.Combine(staging, PreparedFiles.Quarantine), name, hash, cancellationToken);
+                throw new DatasetException($"{ex.Message} Rejected rows are in {where}.", ex);
+            }
+
+            progress?.Report("publishing");
+            await output.PublishAsync(staging, hash, cancellationToken);
+            return new PrepareResult(hash, Reused: false, output.Describe(hash), stats);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<PrepareStats> BuildAsync(
+        DatasetLayout layout, PrepareOptions options, string name, string hash, string canonical, string staging,
+        IProgress<string>? progress, long started, CancellationToken cancellationToken)
+    {
+        string file = Path.GetFileName(layout.InteractionsFile);
+        long inputBytes = new FileInfo(layout.InteractionsFile).Length;
+        // About 20 bytes of text per row in typical rating files; each bucket then holds ~RowsPerBucket rows.
+        int bucketCount = (int)Math.Clamp((inputBytes / 20 + options.RowsPerBucket - 1) / options.RowsPerBucket, 1, 4096);
+        using var buckets = new InteractionBuckets(Path.Combine(Path.GetTempPath(), $"recsys-buckets-{Guid.NewGuid():N}"), bucketCount);
+        using var quarantine = new QuarantineWriter(Path.Combine(staging, PreparedFiles.Quarantine));
+        var collector = new InteractionCollector(buckets, quarantine);
+
+        progress?.Report($"reading {file}");
+        bool hasRating;
+        bool hasTimestamp;
+        if (layout.Format == DatasetFormat.Parquet)
+        {
+            (hasRating, hasTimestamp) = await ParquetInteractionReader.ReadAsync(layout.InteractionsFile, layout.ColumnNames, collector, cancellationToken);
+        }
+        else
+        {
+            DelimitedInteractionReader.Read(layout.InteractionsFile, layout.Delimited!, layout.Columns!, options.MaxLineBytes, collector, cancellationToken);
+            (hasRating, hasTimestamp) = (layout.Columns!.Rating >= 0, layout.Columns.Timestamp >= 0);
+        }
+
+        buckets.CompleteWriting();
+        quarantine.Flush();
+        long rejected = quarantine.Total;
+        var rejectedByReason = new Dictionary<string, long>(quarantine.CountsByReason, StringComparer.Ordinal);
+        if (collector.Accepted == 0)
+        {
+            throw new DatasetException(rejected == 0
+                ? $"No usable rows in '{file}': it has no data rows."
+                : $"No usable rows in '{file}': all {rejected:N0} rows were rejected ({Describe(rejectedByReason)}).");
+        }
+
+        if (!hasTimestamp && options.Split != SplitMethod.Stratified)
+        {
+            throw new DatasetException($"The {options.Split.ToName()} split needs timestamps, and '{file}' has no timestamp column (map one with --columns timestamp=<col>).");
+        }
+
+        progress?.Report("removing duplicates");
+        int[] userDegree = new int[collector.Users.Count];
+        int[] itemDegree = new int[collector.Items.Count];
+        (long duplicates, long belowThreshold) = Deduplicate(buckets, options, userDegree, itemDegree);
+        long removedByKCore = options.KCore > 1 ? FilterKCore(buckets, options.KCore, ref userDegree, ref itemDegree) : 0;
+
+        (int[] userFinal, string[] userIds) = collector.Users.Finalise(u => userDegree[u] > 0);
+        (int[] itemFinal, string[] itemIds) = collector.Items.Finalise(i => itemDegree[i] > 0);
+        long interactions = userDegree.Sum(d => (long)d);
+        if (interactions == 0)
+        {
+            throw new DatasetException(
+                $"No interactions left after cleaning '{file}' ({duplicates:N0} duplicates, {belowThreshold:N0} below the implicit threshold, " +
+                $"{removedByKCore:N0} removed by the {options.KCore}-core filter).");
+        }
+
+        var (trainCut, validationCut) = options.Split == SplitMethod.Temporal
+            ? SplitAssigner.TemporalCuts(CollectTimestamps(buckets, interactions), options.Ratios)
+            : (0L, 0L);
+        var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut);
+
+        progress?.Report("splitting and writing");
+        var writers = new SplitWriter?[3];
+        var kept = new KeptRange();
+        try
+        {
+            writers[(int)SplitPart.Train] = await SplitWriter.CreateAsync(Path.Combine(staging, PreparedFiles.Train), cancellationToken);
+            writers[(int)SplitPart.Test] = await SplitWriter.CreateAsync(Path.Combine(staging, PreparedFiles.Test), cancellationToken);
+            if (assigner.HasValidation)
+            {
+                writers[(int)SplitPart.Validation] = await SplitWriter.CreateAsync(Path.Combine(staging, PreparedFiles.Validation), cancellationToken);
+            }
+
+            for (int b = 0; b < buckets.Count; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Interaction[] rows = buckets.Read(b, out int length);
+                try
+                {
+                    WriteBucket(rows, length, userFinal, itemFinal, userIds, assigner, writers, kept);
+                }
+                finally
+                {
+                    InteractionBuckets.Release(rows);
+                }
+
+                foreach (SplitWriter? writer in writers)
+                {
+                    if (writer is { IsFull: true })
+                    {
+                        await writer.FlushAsync(cancellationToken);
+                    }
+                }
+            }
+
+            foreach (SplitWriter? writer in writers)
+            {
+                if (writer is not null)
+                {
+                    await writer.FlushAsync(cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            foreach (SplitWriter? writer in writers)
+            {
+                if (writer is not null)
+                {
+                    await writer.DisposeAsync();
+                }
+            }
+        }
+
+        progress?.Report("writing vocabularies and item features");
+        long rejectedBeforeMetadata = quarantine.Total;
+        IReadOnlyDictionary<string, ItemInfo> catalogue = ReadCatalogue(layout, options.MaxLineBytes, quarantine);
+        await WriteUsersAsync(Path.Combine(staging, PreparedFiles.Users), userIds, cancellationToken);
+        ItemFeatures features = await WriteItemsAsync(Path.Combine(staging, PreparedFiles.Items), itemIds, catalogue, cancellationToken);
+
+        bool isImplicit = options.ImplicitAll || options.ImplicitMinRating is not null || !hasRating;
+        var spec = new FeatureSpec
+        {
+            Users = new EntitySpec(PreparedFiles.Users, userIds.Length),
+            Items = new EntitySpec(PreparedFiles.Items, itemIds.Length),
+            Label = isImplicit ? new LabelSpec(LabelKind.Implicit, 1, 1) : new LabelSpec(LabelKind.Rating, kept.MinRating, kept.MaxRating),
+            HasTimestamps = hasTimestamp,
+            Genres = features.Genres,
+            Text = new TextFeatureSpec { Vocabulary = features.TextVocabulary },
+        };
+        await File.WriteAllTextAsync(Path.Combine(staging, PreparedFiles.Spec), spec.ToJson(), cancellationToken);
+
+        var splits = new Dictionary<string, SplitCounts>(StringComparer.Ordinal);
+        foreach (SplitPart part in Enum.GetValues<SplitPart>())
+        {
+            if (writers[(int)part] is { } w)
+            {
+                splits[part.ToString().ToLowerInvariant()] = new SplitCounts(w.Rows, w.Users, w.Items);
+            }
+        }
+
+        int users = userIds.Length - 1;
+        int items = itemIds.Length - 1;
+        var stats = new PrepareStats
+        {
+            Dataset = name,
+            Format = layout.Format.ToName(),
+            ContentHash = hash,
+            Options = canonical,
+            Rows = new RowCounts(collector.Accepted + rejected, collector.Accepted, rejected, duplicates, belowThreshold, removedByKCore),
+            RejectedByReason = rejectedByReason,
+            ItemMetadataRejected = quarantine.Total - rejectedBeforeMetadata,
+            Users = users,
+            Items = items,
+            Interactions = interactions,
+            Sparsity = 1 - (interactions / ((double)users * items)),
+            Rating = hasRating ? new RatingRange(collector.MinRating, collector.MaxRating, collector.RatingSum / collector.Accepted) : null,
+            Timestamps = hasTimestamp ? new TimeRange(kept.MinTimestamp, kept.MaxTimestamp) : null,
+            Splits = splits,
+            ItemsWithMetadata = features.ItemsWithMetadata,
+            Genres = features.Genres.Count,
+            TextTokens = features.TextVocabulary.Count,
+            ElapsedSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
+        };
+        quarantine.Flush();
+        // stats.json last: in Blob Storage its presence marks the prepared dataset complete.
+        await File.WriteAllTextAsync(Path.Combine(staging, PreparedFiles.Stats), stats.ToJson(), cancellationToken);
+        return stats;
+    }
+
+    private static (long Duplicates, long BelowThreshold) Deduplicate(InteractionBuckets buckets, PrepareOptions options, int[] userDegree, int[] itemDegree)
+    {
+        long duplicates = 0;
+        long belowThreshold = 0;
+        for (int b = 0; b < buckets.Count; b++)
+        {
+            Interaction[] rows = buckets.Read(b, out int length);
+            Span<Interaction> span = rows.AsSpan(0, length);
+            span.Sort(new UserItemTimeOrder());
+            int kept = 0;
+            for (int i = 0; i < span.Length; i++)
+            {
+                // Sorted by time within a user-item pair: only the last (latest) of a run is kept.
+                if (i + 1 < span.Length && span[i + 1].User == span[i].User && span[i + 1].Item == span[i].Item)
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                Interaction row = span[i];
+                if (options.ImplicitMinRating is { } min)
+                {
+                    if (row.Rating < min)
+                    {
+                        belowThreshold++;
+                        continue;
+                    }
+
+                    row.Rating = 1f;
+                }
+                else if (options.ImplicitAll)
+                {
+                    row.Rating = 1f;
+                }
+
+                span[kept++] = row;
+                userDegree[row.User]++;
+                itemDegree[row.Item]++;
+            }
+
+            buckets.Rewrite(b, span[..kept]);
+            InteractionBuckets.Release(rows);
+        }
+
+        return (duplicates, belowThreshold);
+    }
+
+    // Removing a user can push an item below k and vice versa, so passes repeat until nothing changes.
+    private static long FilterKCore(InteractionBuckets buckets, int k, ref int[] userDegree, ref int[] itemDegree)
+    {
+        long removed = 0;
+        while (Array.Exists(userDegree, d => d > 0 && d < k) || Array.Exists(itemDegree, d => d > 0 && d < k))
+        {
+            int[] users = new int[userDegree.Length];
+            int[] items = new int[itemDegree.Length];
+            for (int b = 0; b < buckets.Count; b++)
+            {
+                Interaction[] rows = buckets.Read(b, out int length);
+                int kept = 0;
+                for (int i = 0; i < length; i++)
+                {
+                    Interaction row = rows[i];
+                    if (userDegree[row.User] >= k && itemDegree[row.Item] >= k)
+                    {
+                        rows[kept++] = row;
+                        users[row.User]++;
+                        items[row.Item]++;
+                    }
+                    else
+                    {
+                        removed++;
+                    }
+                }
+
+                buckets.Rewrite(b, rows.AsSpan(0, kept));
+                InteractionBuckets.Release(rows);
+            }
+
+            userDegree = users;
+            itemDegree = items;
+        }
+
+        return removed;
+    }
+
+    // A temporal split needs one global cut, hence every kept timestamp (8 bytes a row) at once.
+    private static long[] CollectTimestamps(InteractionBuckets buckets, long count)
+    {
+        long[] timestamps = new long[count];
+        long at = 0;
+        for (int b = 0; b < buckets.Count; b++)
+        {
+            Interaction[] rows = buckets.Read(b, out int length);
+            for (int i = 0; i < length; i++)
+            {
+                timestamps[at++] = rows[i].Timestamp;
+            }
+
+            InteractionBuckets.Release(rows);
+        }
+
+        return timestamps;
+    }
+
+    private static void WriteBucket(
+        Interaction[] rows, int length, int[] userFinal, int[] itemFinal, string[] userIds, SplitAssigner assigner,
+        SplitWriter?[] writers, KeptRange kept)
+    {
+        // Rows are still sorted by provisional user from the dedupe pass, so each user's rows are contiguous.
+        SplitPart[] parts = new SplitPart[256];
+        int start = 0;
+        while (start < length)
+        {
+            int user = rows[start].User;
+            int end = start + 1;
+            while (end < length && rows[end].User == user)
+            {
+                end++;
+            }
+
+            Span<Interaction> group = rows.AsSpan(start, end - start);
+            for (int i = 0; i < group.Length; i++)
+            {
+                group[i].User = userFinal[group[i].User];
+                group[i].Item = itemFinal[group[i].Item];
+            }
+
+            if (parts.Length < group.Length)
+            {
+                parts = new SplitPart[group.Length * 2];
+            }
+
+            assigner.Assign(group, userIds[group[0].User], parts);
+            for (int i = 0; i < group.Length; i++)
+            {
+                ref Interaction row = ref group[i];
+                writers[(int)parts[i]]!.Add(row.User, row.Item, row.Rating, row.Timestamp);
+                kept.Observe(row.Rating, row.Timestamp);
+            }
+
+            start = end;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, ItemInfo> ReadCatalogue(DatasetLayout layout, int maxLineBytes, QuarantineWriter quarantine)
+    {
+        var reader = new ItemCatalogReader(maxLineBytes, quarantine.Write);
+        IReadOnlyList<string> genres100K = layout.ItemSources.FirstOrDefault(s => s.Kind == ItemSourceKind.MovieLens100KGenres) is { } g
+            ? ItemCatalogReader.ReadMovieLens100KGenres(g.Path)
+            : [];
+        foreach (ItemSource source in layout.ItemSources)
+        {
+            switch (source.Kind)
+            {
+                case ItemSourceKind.MovieLens100KItems: reader.ReadMovieLens100KItems(source.Path, genres100K); break;
+                case ItemSourceKind.MoviesDat: reader.ReadMovies(source.Path, DelimitedFormat.MovieLensDat); break;
+                case ItemSourceKind.MoviesCsv: reader.ReadMovies(source.Path, DelimitedFormat.MovieLensCsv); break;
+                case ItemSourceKind.TagsDat: reader.ReadTags(source.Path, DelimitedFormat.MovieLensDat); break;
+                case ItemSourceKind.TagsCsv: reader.ReadTags(source.Path, DelimitedFormat.MovieLensCsv); break;
+                case ItemSourceKind.Generic: reader.ReadGeneric(source.Path, layout.ColumnNames.Item); break;
+                case ItemSourceKind.MovieLens100KGenres: break;
+            }
+        }
+
+        return reader.Items;
+    }
+
+    private static async Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken)
+    {
+        var index = new DataField<int>("index");
+        var id = new DataField<string>("id");
+        await using var stream = File.Create(path);
+        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, id), stream, cancellationToken: cancellationToken);
+        using ParquetRowGroupWriter group = writer.CreateRowGroup();
+        await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, userIds.Length - 1).ToArray()), null, null, cancellationToken);
+        await group.WriteAsync(id, userIds[1..], null);
+    }
+
+    private sealed record ItemFeatures(IReadOnlyList<string> Genres, IReadOnlyList<string> TextVocabulary, int ItemsWithMetadata);
+
+    private static async Task<ItemFeatures> WriteItemsAsync(
+        string path, string[] itemIds, IReadOnlyDictionary<string, ItemInfo> catalogue, CancellationToken cancellationToken)
+    {
+        int n = itemIds.Length - 1;
+        string[] titles = new string[n];
+        string[] genres = new string[n];
+        string[] tags = new string[n];
+        var genreNames = new SortedSet<string>(StringComparer.Ordinal);
+        int withMetadata = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (catalogue.TryGetValue(itemIds[i + 1], out ItemInfo? info))
+            {
+                withMetadata++;
+                titles[i] = info.Title ?? string.Empty;
+                genres[i] = string.Join('|', info.Genres);
+                tags[i] = string.Join(' ', info.Tags);
+                genreNames.UnionWith(info.Genres);
+            }
+            else
+            {
+                titles[i] = genres[i] = tags[i] = string.Empty;
+            }
+        }
+
+        var index = new DataField<int>("index");
+        var id = new DataField<string>("id");
+        var title = new DataField<string>("title");
+        var genre = new DataField<string>("genres");
+        var tag = new DataField<string>("tags");
+        await using (var stream = File.Create(path))
+        {
+            await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, id, title, genre, tag), stream, cancellationToken: cancellationToken);
+            using ParquetRowGroupWriter group = writer.CreateRowGroup();
+            await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, n).ToArray()), null, null, cancellationToken);
+            await group.WriteAsync(id, itemIds[1..], null);
+            await group.WriteAsync(title, titles, null);
+            await group.WriteAsync(genre, genres, null);
+            await group.WriteAsync(tag, tags, null);
+        }
+
+        IReadOnlyList<string> vocabulary = TextTokenizer.BuildVocabulary(titles.Concat(tags), MaxTextVocabulary);
+        return new ItemFeatures([.. genreNames], vocabulary, withMetadata);
+    }
+
+    private static bool HasRejectedRows(string quarantineFile) =>
+        File.Exists(quarantineFile) && File.ReadLines(quarantineFile).Skip(1).Any();
+
+    private static string Describe(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(", ", counts.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value.ToString("N0", CultureInfo.InvariantCulture)}"));
+
+    /// <summary>Label and time ranges over the rows that made it into the splits.</summary>
+    private sealed class KeptRange
+    {
+        public float MinRating { get; private set; } = float.PositiveInfinity;
+
+        public float MaxRating { get; private set; } = float.NegativeInfinity;
+
+        public long MinTimestamp { get; private set; } = long.MaxValue;
+
+        public long MaxTimestamp { get; private set; } = long.MinValue;
+
+        public void Observe(float rating, long timestamp)
+        {
+            if (rating < MinRating) { MinRating = rating; }
+            if (rating > MaxRating) { MaxRating = rating; }
+            if (timestamp < MinTimestamp) { MinTimestamp = timestamp; }
+            if (timestamp > MaxTimestamp) { MaxTimestamp = timestamp; }
+        }
+    }
+}

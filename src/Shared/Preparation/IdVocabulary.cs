@@ -1,0 +1,73 @@
+namespace Recsys.Preparation;
+
+/// <summary>
+/// Assigns provisional indices to ids in order of first appearance. Lookups by span avoid allocating a string
+/// per row; only a new id allocates.
+/// </summary>
+internal sealed class IdVocabulary
+{
+    private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly List<string> _ids = [];
+
+    public IdVocabulary()
+    {
+        _lookup = _indices.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public int Count => _ids.Count;
+
+    public string this[int index] => _ids[index];
+
+    public int GetOrAdd(ReadOnlySpan<char> id)
+    {
+        if (_lookup.TryGetValue(id, out int index))
+        {
+            return index;
+        }
+
+        string text = id.ToString();
+        index = _ids.Count;
+        _ids.Add(text);
+        _indices.Add(text, index);
+        return index;
+    }
+
+    /// <summary>
+    /// Final indices for the kept ids, 1-based in id order (numeric when every kept id is an integer, else
+    /// ordinal), so the mapping depends on which ids exist and not on row order. Index 0 is padding/unknown.
+    /// </summary>
+    public (int[] FinalIndex, string[] IdsByFinalIndex) Finalise(Func<int, bool> keep)
+    {
+        var kept = new List<int>();
+        for (int i = 0; i < _ids.Count; i++)
+        {
+            if (keep(i))
+            {
+                kept.Add(i);
+            }
+        }
+
+        bool numeric = kept.TrueForAll(i => long.TryParse(_ids[i], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
+        if (numeric)
+        {
+            kept.Sort((a, b) => long.Parse(_ids[a], System.Globalization.CultureInfo.InvariantCulture)
+                .CompareTo(long.Parse(_ids[b], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            kept.Sort((a, b) => string.CompareOrdinal(_ids[a], _ids[b]));
+        }
+
+        int[] finalIndex = new int[_ids.Count];
+        string[] byFinal = new string[kept.Count + 1];
+        byFinal[0] = string.Empty;
+        for (int rank = 0; rank < kept.Count; rank++)
+        {
+            finalIndex[kept[rank]] = rank + 1;
+            byFinal[rank + 1] = _ids[kept[rank]];
+        }
+
+        return (finalIndex, byFinal);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Recsys.Preparation;
+
+/// <summary>File names inside a prepared dataset (see docs/prepared-dataset.md).</summary>
+public static class PreparedFiles
+{
+    public const string Train = "train.parquet";
+    public const string Validation = "validation.parquet";
+    public const string Test = "test.parquet";
+    public const string Users = "users.parquet";
+    public const string Items = "items.parquet";
+    public const string Spec = "spec.json";
+
+    /// <summary>Written last: its presence is what marks a prepared dataset as complete.</summary>
+    public const string Stats = "stats.json";
+
+    public const string Quarantine = QuarantineWriter.FileName;
+
+    internal static string ForPart(SplitPart part) => part switch
+    {
+        SplitPart.Train => Train,
+        SplitPart.Validation => Validation,
+        _ => Test,
+    };
+}

@@ -1,0 +1,103 @@
+namespace Recsys.Preparation;
+
+/// <summary>Which split a row belongs to.</summary>
+internal enum SplitPart : byte
+{
+    Train = 0,
+    Validation = 1,
+    Test = 2,
+}
+
+/// <summary>
+/// Assigns one user's interactions to splits. Each user's assignment depends only on that user's rows, the
+/// seed and (for temporal) the global cut, so it is the same however the rows were bucketed or ordered.
+/// </summary>
+internal sealed class SplitAssigner
+{
+    private readonly SplitMethod _method;
+    private readonly IReadOnlyList<double> _ratios;
+    private readonly int _seed;
+    private readonly long _trainCut;
+    private readonly long _validationCut;
+
+    public SplitAssigner(SplitMethod method, IReadOnlyList<double> ratios, int seed, long trainCut = 0, long validationCut = 0)
+    {
+        _method = method;
+        _ratios = ratios;
+        _seed = seed;
+        _trainCut = trainCut;
+        _validationCut = validationCut;
+    }
+
+    public bool HasValidation => _method == SplitMethod.LeaveLastOut || _ratios.Count == 3;
+
+    /// <summary>Reorders <paramref name="rows"/> and writes each row's part into <paramref name="parts"/>.</summary>
+    public void Assign(Span<Interaction> rows, ReadOnlySpan<char> userId, Span<SplitPart> parts)
+    {
+        int n = rows.Length;
+        switch (_method)
+        {
+            case SplitMethod.Stratified:
+            {
+                rows.Sort(new ItemOrder());
+                StableRandom.ForKey(userId, _seed).Shuffle(rows);
+                int trainEnd = RoundShare(n, _ratios[0]);
+                int validationEnd = _ratios.Count == 3 ? RoundShare(n, _ratios[0] + _ratios[1]) : trainEnd;
+                for (int i = 0; i < n; i++)
+                {
+                    parts[i] = i < trainEnd ? SplitPart.Train : i < validationEnd ? SplitPart.Validation : SplitPart.Test;
+                }
+
+                break;
+            }
+
+            case SplitMethod.LeaveLastOut:
+            {
+                rows.Sort(new TimeOrder());
+                for (int i = 0; i < n; i++)
+                {
+                    parts[i] = SplitPart.Train;
+                }
+
+                if (n >= 2) { parts[n - 1] = SplitPart.Test; }
+                if (n >= 3) { parts[n - 2] = SplitPart.Validation; }
+                break;
+            }
+
+            case SplitMethod.Temporal:
+            {
+                rows.Sort(new TimeOrder());
+                for (int i = 0; i < n; i++)
+                {
+                    long t = rows[i].Timestamp;
+                    parts[i] = t < _trainCut ? SplitPart.Train : t < _validationCut ? SplitPart.Validation : SplitPart.Test;
+                }
+
+                break;
+            }
+
+            default:
+                throw new InvalidOperationException($"Unhandled split {_method}.");
+        }
+    }
+
+    /// <summary>
+    /// The global cuts of a temporal split from all kept timestamps (sorted in place): the times at the
+    /// train share and at the train+validation share.
+    /// </summary>
+    public static (long TrainCut, long ValidationCut) TemporalCuts(long[] timestamps, IReadOnlyList<double> ratios)
+    {
+        Array.Sort(timestamps);
+        long At(double share)
+        {
+            int index = RoundShare(timestamps.Length, share);
+            return index >= timestamps.Length ? long.MaxValue : timestamps[index];
+        }
+
+        long train = At(ratios[0]);
+        long validation = ratios.Count == 3 ? At(ratios[0] + ratios[1]) : train;
+        return (train, validation);
+    }
+
+    private static int RoundShare(int n, double share) => (int)Math.Round(n * share, MidpointRounding.AwayFromZero);
+}
