@@ -27,6 +27,14 @@ internal static class FieldParser
             return false;
         }
 
+        // Nearly all ids are ASCII: widen in one pass and skip the general UTF-8 path.
+        if (utf8.Length <= MaxIdChars && destination.Length >= utf8.Length &&
+            Ascii.ToUtf16(utf8, destination, out length) == System.Buffers.OperationStatus.Done)
+        {
+            reason = default;
+            return true;
+        }
+
         if (!Utf8.IsValid(utf8))
         {
             reason = RejectReason.UndecodableText;

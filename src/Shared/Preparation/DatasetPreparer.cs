@@ -126,6 +126,7 @@ public static class DatasetPreparer
         progress?.Report("splitting and writing");
         var writers = new SplitWriter?[3];
         var kept = new KeptRange();
+        SplitPart[] parts = new SplitPart[256];
         try
         {
             writers[(int)SplitPart.Train] = await SplitWriter.CreateAsync(Path.Combine(staging, PreparedFiles.Train), cancellationToken);
@@ -141,19 +142,22 @@ public static class DatasetPreparer
                 Interaction[] rows = buckets.Read(b, out int length);
                 try
                 {
-                    WriteBucket(rows, length, userFinal, itemFinal, userIds, assigner, writers, kept);
+                    // Rows are still grouped by user from the dedupe pass; writers flush between users.
+                    for (int start = 0; start < length;)
+                    {
+                        start = WriteUser(rows, start, length, userFinal, itemFinal, userIds, assigner, writers, ref parts, kept);
+                        foreach (SplitWriter? writer in writers)
+                        {
+                            if (writer is { IsFull: true })
+                            {
+                                await writer.FlushAsync(cancellationToken);
+                            }
+                        }
+                    }
                 }
                 finally
                 {
                     InteractionBuckets.Release(rows);
-                }
-
-                foreach (SplitWriter? writer in writers)
-                {
-                    if (writer is { IsFull: true })
-                    {
-                        await writer.FlushAsync(cancellationToken);
-                    }
                 }
             }
 
@@ -240,7 +244,7 @@ public static class DatasetPreparer
         {
             Interaction[] rows = buckets.Read(b, out int length);
             Span<Interaction> span = rows.AsSpan(0, length);
-            span.Sort(new UserItemTimeOrder());
+            buckets.SortByUserItemTime(span, userDegree.Length);
             int kept = 0;
             for (int i = 0; i < span.Length; i++)
             {
@@ -336,44 +340,39 @@ public static class DatasetPreparer
         return timestamps;
     }
 
-    private static void WriteBucket(
-        Interaction[] rows, int length, int[] userFinal, int[] itemFinal, string[] userIds, SplitAssigner assigner,
-        SplitWriter?[] writers, KeptRange kept)
+    /// <summary>Splits and buffers the rows of the user starting at <paramref name="start"/>; returns where the next user starts.</summary>
+    private static int WriteUser(
+        Interaction[] rows, int start, int length, int[] userFinal, int[] itemFinal, string[] userIds, SplitAssigner assigner,
+        SplitWriter?[] writers, ref SplitPart[] parts, KeptRange kept)
     {
-        // Rows are still sorted by provisional user from the dedupe pass, so each user's rows are contiguous.
-        SplitPart[] parts = new SplitPart[256];
-        int start = 0;
-        while (start < length)
+        int user = rows[start].User;
+        int end = start + 1;
+        while (end < length && rows[end].User == user)
         {
-            int user = rows[start].User;
-            int end = start + 1;
-            while (end < length && rows[end].User == user)
-            {
-                end++;
-            }
-
-            Span<Interaction> group = rows.AsSpan(start, end - start);
-            for (int i = 0; i < group.Length; i++)
-            {
-                group[i].User = userFinal[group[i].User];
-                group[i].Item = itemFinal[group[i].Item];
-            }
-
-            if (parts.Length < group.Length)
-            {
-                parts = new SplitPart[group.Length * 2];
-            }
-
-            assigner.Assign(group, userIds[group[0].User], parts);
-            for (int i = 0; i < group.Length; i++)
-            {
-                ref Interaction row = ref group[i];
-                writers[(int)parts[i]]!.Add(row.User, row.Item, row.Rating, row.Timestamp);
-                kept.Observe(row.Rating, row.Timestamp);
-            }
-
-            start = end;
+            end++;
         }
+
+        Span<Interaction> group = rows.AsSpan(start, end - start);
+        for (int i = 0; i < group.Length; i++)
+        {
+            group[i].User = userFinal[group[i].User];
+            group[i].Item = itemFinal[group[i].Item];
+        }
+
+        if (parts.Length < group.Length)
+        {
+            parts = new SplitPart[group.Length * 2];
+        }
+
+        assigner.Assign(group, userIds[group[0].User], parts);
+        for (int i = 0; i < group.Length; i++)
+        {
+            ref Interaction row = ref group[i];
+            writers[(int)parts[i]]!.Add(row.User, row.Item, row.Rating, row.Timestamp);
+            kept.Observe(row.Rating, row.Timestamp);
+        }
+
+        return end;
     }
 
     private static IReadOnlyDictionary<string, ItemInfo> ReadCatalogue(DatasetLayout layout, int maxLineBytes, QuarantineWriter quarantine)

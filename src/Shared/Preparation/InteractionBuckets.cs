@@ -81,6 +81,55 @@ internal sealed class InteractionBuckets : IDisposable
 
     public static void Release(Interaction[] rows) => ArrayPool<Interaction>.Shared.Return(rows);
 
+    /// <summary>
+    /// Sorts one bucket's rows by user, item, time and input order. A counting sort by user (users in bucket
+    /// b are b, b+Count, b+2·Count, ..., so user / Count is a dense local index) does the large part in linear
+    /// time; only each user's few rows need a comparison sort.
+    /// </summary>
+    public void SortByUserItemTime(Span<Interaction> rows, int userCount)
+    {
+        int localUsers = (userCount / Count) + 1;
+        int[] starts = ArrayPool<int>.Shared.Rent(localUsers + 1);
+        Interaction[] scratch = ArrayPool<Interaction>.Shared.Rent(Math.Max(rows.Length, 1));
+        try
+        {
+            Array.Clear(starts, 0, localUsers + 1);
+            foreach (ref readonly Interaction row in rows)
+            {
+                starts[(row.User / Count) + 1]++;
+            }
+
+            for (int u = 0; u < localUsers; u++)
+            {
+                starts[u + 1] += starts[u];
+            }
+
+            // Stable scatter; starts[u] ends as the end of user u's range, i.e. the start of the next.
+            foreach (ref readonly Interaction row in rows)
+            {
+                scratch[starts[row.User / Count]++] = row;
+            }
+
+            scratch.AsSpan(0, rows.Length).CopyTo(rows);
+            int from = 0;
+            for (int u = 0; u < localUsers; u++)
+            {
+                int to = starts[u];
+                if (to - from > 1)
+                {
+                    rows[from..to].Sort(new UserItemTimeOrder());
+                }
+
+                from = to;
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<Interaction>.Shared.Return(scratch);
+        }
+    }
+
     private void Flush(int bucket)
     {
         _writers[bucket]!.Write(MemoryMarshal.AsBytes(_buffers[bucket].AsSpan(0, _buffered[bucket])));

@@ -9,7 +9,7 @@ namespace Recsys.Preparation;
 /// </summary>
 internal sealed class SplitWriter : IAsyncDisposable
 {
-    public const int RowGroupRows = 1 << 20;
+    public const int RowGroupRows = 1 << 19;
 
     public static readonly DataField<int> UserField = new("user");
     public static readonly DataField<int> ItemField = new("item");
@@ -57,7 +57,8 @@ internal sealed class SplitWriter : IAsyncDisposable
     {
         if (_buffered == _users.Length)
         {
-            int size = _users.Length * 2;
+            // Flushes happen between users, so past a row group the buffer only ever overshoots by one user.
+            int size = _users.Length < RowGroupRows ? Math.Min(_users.Length * 2, RowGroupRows) : _users.Length + (1 << 14);
             Array.Resize(ref _users, size);
             Array.Resize(ref _items, size);
             Array.Resize(ref _labels, size);
