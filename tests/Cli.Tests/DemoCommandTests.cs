@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Recsys.Preparation;
 using Recsys.Testing;
 using Xunit;
@@ -33,25 +32,11 @@ public sealed class DemoCommandTests
         Assert.Equal(RecsysCli.Success, first);
         Assert.Equal(RecsysCli.Success, second);
         BlobServiceClient service = azurite.BlobService;
-        var dropped = new List<string>();
-        await foreach (BlobItem blob in service.GetBlobContainerClient("datasets").GetBlobsAsync(new GetBlobsOptions(), TestContext.Current.CancellationToken))
-        {
-            dropped.Add(blob.Name);
-        }
-
         Assert.Equal(
             ["ml-latest-small/README.txt", "ml-latest-small/links.csv", "ml-latest-small/movies.csv", "ml-latest-small/ratings.csv", "ml-latest-small/tags.csv"],
-            dropped.Order(StringComparer.Ordinal));
-        var stats = new List<string>();
-        await foreach (BlobItem blob in service.GetBlobContainerClient("prepared").GetBlobsAsync(new GetBlobsOptions { Prefix = "ml-latest-small/" }, TestContext.Current.CancellationToken))
-        {
-            if (blob.Name.EndsWith(PreparedFiles.Stats, StringComparison.Ordinal))
-            {
-                stats.Add(blob.Name);
-            }
-        }
-
-        Assert.Single(stats);
+            await BlobNames.ListAsync(service.GetBlobContainerClient("datasets"), cancellationToken: TestContext.Current.CancellationToken));
+        List<string> prepared = await BlobNames.ListAsync(service.GetBlobContainerClient("prepared"), "ml-latest-small/", TestContext.Current.CancellationToken);
+        Assert.Single(prepared, n => n.EndsWith(PreparedFiles.Stats, StringComparison.Ordinal));
         Assert.Contains("Reused", console.Out, StringComparison.Ordinal);
     }
 }

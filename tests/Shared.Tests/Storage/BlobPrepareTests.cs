@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Recsys.Data;
 using Recsys.Preparation;
 using Recsys.Storage;
@@ -18,16 +17,8 @@ public sealed class BlobPrepareTests : IClassFixture<AzuriteFixture>, IDisposabl
         _azurite = azurite;
     }
 
-    private static async Task<List<string>> ListAsync(BlobContainerClient container)
-    {
-        var names = new List<string>();
-        await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions(), TestContext.Current.CancellationToken))
-        {
-            names.Add(blob.Name);
-        }
-
-        return names;
-    }
+    private static Task<List<string>> ListAsync(BlobContainerClient container) =>
+        BlobNames.ListAsync(container, cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Prepare_ToBlob_PublishesUnderTheContentHashAndReusesIt()
@@ -47,7 +38,7 @@ public sealed class BlobPrepareTests : IClassFixture<AzuriteFixture>, IDisposabl
         Assert.Equal(first.Stats.ToJson(), second.Stats.ToJson());
         string[] expected = [.. new[] { "items.parquet", "quarantine.csv", "spec.json", "stats.json", "test.parquet", "train.parquet", "users.parquet" }
             .Select(f => $"ml-100k/{first.ContentHash}/{f}")];
-        Assert.Equal(expected, (await ListAsync(prepared)).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, await ListAsync(prepared));
         Assert.EndsWith($"/ml-100k/{first.ContentHash}", first.Location, StringComparison.Ordinal);
     }
 
