@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recsys.Cli.Commands;
+using Recsys.Recommenders;
 using Spectre.Console;
 
 namespace Recsys.Cli;
@@ -17,6 +18,9 @@ internal static class RecsysCli
         var root = new RootCommand("recsys: prepare data, train, evaluate and serve recommendation-ranking models.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
+        ModelCatalog catalog = ModelCatalog.WithBaselines();
+        root.Subcommands.Add(ExperimentCommand.Create(catalog));
+        root.Subcommands.Add(ModelsCommand.Create(catalog));
         return root;
     }
 

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using Recsys.Experiments;
+using Recsys.Recommenders;
+using Recsys.Reports;
+using Spectre.Console;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys experiment</c>: prepare → fit → evaluate several models under one protocol.</summary>
+internal static class ExperimentCommand
+{
+    public static Command Create(ModelCatalog catalog)
+    {
+        var dataset = new DatasetOptions();
+        var protocol = new Option<string>("--protocol") { Description = $"Evaluation protocol: {string.Join(", ", ProtocolNames.All)}.", DefaultValueFactory = _ => "recommenders" };
+        var models = new Option<string>("--models") { Description = "Comma-separated model names (see `recsys models`), or all.", DefaultValueFactory = _ => "pop,itemknn,ease" };
+        var k = new Option<int>("--k") { Description = "List length for the top-k metrics.", DefaultValueFactory = _ => 10 };
+        var output = new Option<string>("--output") { Description = "Folder for prepared/, metrics.json and report.html.", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of a table." };
+        var command = new Command("experiment", "Prepare a dataset, fit each model and evaluate it under a protocol; writes metrics.json and report.html.")
+        {
+            protocol, models, k, output, json,
+        };
+        dataset.AddTo(command);
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            string outputFolder = result.GetValue(output)!;
+            var options = new ExperimentOptions
+            {
+                Dataset = dataset.ToPrepareOptions(result, result.GetValue(dataset.Dataset)!),
+                Protocol = ProtocolNames.Parse(result.GetValue(protocol)!),
+                Models = catalog.Resolve(result.GetValue(models)!),
+                K = result.GetValue(k),
+                Output = outputFolder,
+            };
+            Directory.CreateDirectory(outputFolder);
+            bool quiet = result.GetValue(json);
+            ExperimentResult experiment = quiet
+                ? await ExperimentRunner.RunAsync(options, null, ct)
+                : await RunWithProgressAsync(options, ct);
+            string report = await ExperimentReport.WriteAsync(experiment, outputFolder, ct);
+            if (quiet)
+            {
+                Console.WriteLine(experiment.ToJson());
+            }
+            else
+            {
+                WriteTable(experiment);
+                AnsiConsole.Profile.Out.Writer.WriteLine($"metrics: {Path.Combine(outputFolder, ExperimentRunner.MetricsFile)}");
+                AnsiConsole.Profile.Out.Writer.WriteLine($"report:  {report}");
+            }
+
+            return RecsysCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<ExperimentResult> RunWithProgressAsync(ExperimentOptions options, CancellationToken cancellationToken)
+    {
+        ExperimentResult? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                ProgressTask prepare = context.AddTask("prepare", maxValue: 1);
+                var tasks = options.Models.ToDictionary(m => m.Name, m => context.AddTask(m.Name, autoStart: false, maxValue: 2));
+                var progress = new SynchronousProgress<ExperimentProgress>(p =>
+                {
+                    if (p.Model is null)
+                    {
+                        return;
+                    }
+
+                    prepare.Value = 1;
+                    ProgressTask task = tasks[p.Model];
+                    task.StartTask();
+                    task.Description = $"{p.Model}: {p.Stage}";
+                    task.Value = p.Stage == "fitting" ? 0 : 1;
+                    foreach (ProgressTask earlier in tasks.Values.TakeWhile(t => t != task))
+                    {
+                        earlier.Value = 2;
+                        earlier.Description = earlier.Description.Split(':')[0];
+                    }
+                });
+                result = await ExperimentRunner.RunAsync(options, progress, cancellationToken);
+                prepare.Value = 1;
+                foreach (ProgressTask task in tasks.Values)
+                {
+                    task.Value = 2;
+                    task.Description = task.Description.Split(':')[0];
+                }
+            });
+        return result!;
+    }
+
+    // Metrics as rows and models as columns: there are few models and many metrics, so this fits a terminal.
+    private static void WriteTable(ExperimentResult experiment)
+    {
+        string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
+        var table = new Table().Title($"{experiment.Dataset} · {experiment.Protocol.ToName()} · k = {experiment.K}").AddColumn("metric");
+        foreach (ModelRun run in experiment.Runs)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(run.Name)).RightAligned());
+        }
+
+        foreach (string metric in metrics)
+        {
+            double best = experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
+            table.AddRow([
+                Markup.Escape(metric),
+                .. experiment.Runs.Select(r => r.Evaluation.Metrics.TryGetValue(metric, out double v)
+                    ? (v == best && experiment.Runs.Count > 1 ? $"[bold]{v.ToString("0.0000", CultureInfo.InvariantCulture)}[/]" : v.ToString("0.0000", CultureInfo.InvariantCulture))
+                    : "–"),
+            ]);
+        }
+
+        table.AddRow(["fit s", .. experiment.Runs.Select(r => r.FitSeconds.ToString("0.00", CultureInfo.InvariantCulture))]);
+        table.AddRow(["eval s", .. experiment.Runs.Select(r => r.Evaluation.Seconds.ToString("0.00", CultureInfo.InvariantCulture))]);
+        AnsiConsole.Write(table);
+    }
+}
+
+/// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder updates).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Recsys.Data;
+using Recsys.Evaluation;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Storage;
+
+namespace Recsys.Experiments;
+
+/// <summary>What <c>recsys experiment</c> runs.</summary>
+public sealed record ExperimentOptions
+{
+    /// <summary>Dataset options; the protocol decides the split.</summary>
+    public required PrepareOptions Dataset { get; init; }
+
+    public required Protocol Protocol { get; init; }
+
+    public required IReadOnlyList<ModelDescriptor> Models { get; init; }
+
+    public int K { get; init; } = 10;
+
+    /// <summary>Folder for the prepared dataset, metrics.json and report.html.</summary>
+    public required string Output { get; init; }
+}
+
+/// <summary>Progress of an experiment: a stage line, and per model fit/evaluate.</summary>
+public sealed record ExperimentProgress(string Stage, string? Model = null);
+
+/// <summary>Prepare → fit → evaluate for each model, on one split, with one evaluator per protocol.</summary>
+public static class ExperimentRunner
+{
+    public const string PreparedFolder = "prepared";
+    public const string MetricsFile = "metrics.json";
+
+    public static async Task<ExperimentResult> RunAsync(
+        ExperimentOptions options, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (options.K <= 0)
+        {
+            throw new DatasetException($"--k must be a positive number of items, not {options.K}.");
+        }
+
+        progress?.Report(new ExperimentProgress("preparing"));
+        string preparedFolder = Path.Combine(options.Output, PreparedFolder);
+        PrepareResult prepared = await DatasetPreparer.PrepareAsync(
+            options.Protocol.Apply(options.Dataset), new LocalPreparedOutput(preparedFolder), cancellationToken: cancellationToken);
+
+        var spec = await PreparedDatasetReader.ReadSpecAsync(preparedFolder, cancellationToken);
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Train, cancellationToken))!;
+        PreparedSplit? test = await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Test, cancellationToken);
+        PreparedSplit? validation = await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Validation, cancellationToken);
+        if (test is null || test.Count == 0 || train.Count == 0)
+        {
+            throw new DatasetException(
+                $"The dataset is too small for the {options.Protocol.ToName()} protocol: {train.Count:N0} training and {test?.Count ?? 0:N0} test interactions " +
+                "(every user needs at least two interactions).");
+        }
+
+        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
+        IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
+        var runs = new List<ModelRun>();
+        foreach (ModelDescriptor descriptor in options.Models)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            IRecommender model = descriptor.Create();
+            progress?.Report(new ExperimentProgress("fitting", descriptor.Name));
+            long started = Stopwatch.GetTimestamp();
+            model.Fit(matrix, cancellationToken);
+            double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
+            EvaluationResult evaluation = options.Protocol == Protocol.Sampled
+                ? SampledEvaluator.Evaluate(model, matrix, test, options.K, alsoSeen: validation, cancellationToken: cancellationToken)
+                : RankingEvaluator.Evaluate(model, matrix, test, options.K, validation, genres, cancellationToken: cancellationToken);
+            runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, evaluation));
+            (model as IDisposable)?.Dispose();
+        }
+
+        var result = new ExperimentResult(prepared.Stats.Dataset, options.Protocol, options.K, prepared, runs);
+        await File.WriteAllTextAsync(Path.Combine(options.Output, MetricsFile), result.ToJson(), cancellationToken);
+        return result;
+    }
+}

@@ -1,0 +1,40 @@
+using Recsys.Data;
+using Recsys.Preparation;
+
+namespace Recsys.Experiments;
+
+/// <summary>How a model is evaluated: which split, which items are ranked, which metrics matter.</summary>
+public enum Protocol
+{
+    /// <summary>
+    /// The Microsoft Recommenders benchmark protocol: per-user stratified 75/25 split (seed 42), rank every
+    /// item the user has not seen in training, binary relevance.
+    /// </summary>
+    Recommenders,
+
+    /// <summary>Per user the latest interaction is test (the one before validation); rank the full catalogue minus seen items.</summary>
+    LeaveLastOut,
+
+    /// <summary>Leave-last-out with 100 sampled negatives per test item: comparable with papers, biased (see docs/metrics.md).</summary>
+    Sampled,
+}
+
+public static class ProtocolNames
+{
+    public static IReadOnlyList<string> All { get; } = ["recommenders", "leave-last-out", "sampled"];
+
+    public static string ToName(this Protocol protocol) => All[(int)protocol];
+
+    public static Protocol Parse(string name)
+    {
+        int at = All.ToList().FindIndex(n => n.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase));
+        return at >= 0 ? (Protocol)at : throw new DatasetException($"Unknown protocol '{name}'. Known protocols: {string.Join(", ", All)}.");
+    }
+
+    /// <summary>The preparation a protocol needs, on top of the dataset options.</summary>
+    public static PrepareOptions Apply(this Protocol protocol, PrepareOptions options) => protocol switch
+    {
+        Protocol.Recommenders => options with { Split = SplitMethod.Stratified, Ratios = [0.75, 0.25], Seed = 42 },
+        _ => options with { Split = SplitMethod.LeaveLastOut },
+    };
+}

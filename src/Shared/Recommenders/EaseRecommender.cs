@@ -1,0 +1,136 @@
+using System.Numerics.Tensors;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// EASE (Steck, 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): an item-item weight matrix in
+/// closed form, B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹ and a zero diagonal; a user's scores are
+/// their interaction row times B. The n × n inverse costs n³, so only the <paramref name="maxItems"/> most
+/// popular training items take part; the rest score lowest.
+/// </summary>
+public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : IRecommender
+{
+    private float[] _weights = [];
+    private int[] _columnOf = [];
+    private int[] _itemOf = [];
+    private InteractionMatrix? _train;
+
+    public string Name => "ease";
+
+    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
+    {
+        _train = train;
+        _itemOf = [.. Enumerable.Range(1, train.Items - 1)
+            .Where(i => train.UsersPerItem[i] > 0)
+            .OrderByDescending(i => train.UsersPerItem[i]).ThenBy(i => i)
+            .Take(maxItems).Order()];
+        int n = _itemOf.Length;
+        _columnOf = new int[train.Items];
+        Array.Fill(_columnOf, -1);
+        for (int c = 0; c < n; c++)
+        {
+            _columnOf[_itemOf[c]] = c;
+        }
+
+        float[] g = new float[n * n];
+        var columns = new List<int>();
+        for (int u = 0; u < train.Users; u++)
+        {
+            columns.Clear();
+            foreach (int item in train.ItemsOf(u))
+            {
+                if (_columnOf[item] >= 0)
+                {
+                    columns.Add(_columnOf[item]);
+                }
+            }
+
+            foreach (int a in columns)
+            {
+                foreach (int b in columns)
+                {
+                    g[(a * n) + b] += 1;
+                }
+            }
+        }
+
+        for (int d = 0; d < n; d++)
+        {
+            g[(d * n) + d] += lambda;
+        }
+
+        InvertInPlace(g, n, cancellationToken);
+        // B[i, j] = −P[i, j] / P[j, j], B[j, j] = 0.
+        float[] diagonal = new float[n];
+        for (int j = 0; j < n; j++)
+        {
+            diagonal[j] = g[(j * n) + j];
+        }
+
+        Parallel.For(0, n, i =>
+        {
+            Span<float> row = g.AsSpan(i * n, n);
+            TensorPrimitives.Divide(row, diagonal, row);
+            TensorPrimitives.Negate(row, row);
+            row[i] = 0;
+        });
+        _weights = g;
+    }
+
+    public void Score(int user, Span<float> scores)
+    {
+        InteractionMatrix train = _train ?? throw new InvalidOperationException("Fit first.");
+        int n = _itemOf.Length;
+        float[] dense = new float[n];
+        foreach (int item in train.ItemsOf(user))
+        {
+            int c = _columnOf[item];
+            if (c >= 0)
+            {
+                TensorPrimitives.Add(dense, _weights.AsSpan(c * n, n), dense);
+            }
+        }
+
+        scores.Fill(float.MinValue);
+        for (int c = 0; c < n; c++)
+        {
+            scores[_itemOf[c]] = dense[c];
+        }
+    }
+
+    /// <summary>
+    /// Gauss-Jordan inversion without pivoting, which is stable for the symmetric positive definite
+    /// XᵀX + λI. Each pivot step updates the other rows in parallel with vectorised multiply-adds.
+    /// </summary>
+    internal static void InvertInPlace(float[] a, int n, CancellationToken cancellationToken)
+    {
+        float[] pivotRow = new float[n];
+        for (int k = 0; k < n; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Span<float> rowK = a.AsSpan(k * n, n);
+            float pivot = rowK[k];
+            rowK[k] = 1;
+            TensorPrimitives.Divide(rowK, pivot, rowK);
+            rowK.CopyTo(pivotRow);
+            int kk = k;
+            Parallel.For(0, n, i =>
+            {
+                if (i == kk)
+                {
+                    return;
+                }
+
+                Span<float> row = a.AsSpan(i * n, n);
+                float factor = row[kk];
+                if (factor == 0)
+                {
+                    return;
+                }
+
+                row[kk] = 0;
+                TensorPrimitives.MultiplyAdd(pivotRow, -factor, row, row);
+            });
+        }
+    }
+}

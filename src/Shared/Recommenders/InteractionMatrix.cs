@@ -1,0 +1,78 @@
+using Recsys.Preparation;
+
+namespace Recsys.Recommenders;
+
+/// <summary>
+/// Training interactions as a users × items sparse matrix in CSR form (row u holds user u's items, sorted),
+/// with indices from the prepared vocabularies (0 is padding and stays empty).
+/// </summary>
+public sealed class InteractionMatrix
+{
+    private readonly int[] _offsets;
+    private readonly int[] _items;
+    private readonly float[] _values;
+
+    private InteractionMatrix(int users, int items, int[] offsets, int[] itemIndices, float[] values)
+    {
+        Users = users;
+        Items = items;
+        _offsets = offsets;
+        _items = itemIndices;
+        _values = values;
+        UsersPerItem = new int[items];
+        foreach (int item in itemIndices)
+        {
+            UsersPerItem[item]++;
+        }
+    }
+
+    /// <summary>Rows, including row 0.</summary>
+    public int Users { get; }
+
+    /// <summary>Columns, including column 0.</summary>
+    public int Items { get; }
+
+    public int Count => _items.Length;
+
+    /// <summary>How many users interacted with each item (the item's popularity).</summary>
+    public int[] UsersPerItem { get; }
+
+    public ReadOnlySpan<int> ItemsOf(int user) => _items.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
+
+    /// <summary>Users with at least one interaction, ascending.</summary>
+    public int[] UsersWithItems() => [.. Enumerable.Range(0, Users).Where(u => _offsets[u + 1] > _offsets[u])];
+
+    public ReadOnlySpan<float> ValuesOf(int user) => _values.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
+
+    /// <summary>Builds the matrix from a split; <paramref name="users"/> and <paramref name="items"/> are the vocabulary sizes.</summary>
+    public static InteractionMatrix FromSplit(PreparedSplit split, int users, int items)
+    {
+        int[] offsets = new int[users + 1];
+        foreach (int user in split.Users)
+        {
+            offsets[user + 1]++;
+        }
+
+        for (int u = 0; u < users; u++)
+        {
+            offsets[u + 1] += offsets[u];
+        }
+
+        int[] cursor = offsets[..^1].ToArray();
+        int[] itemIndices = new int[split.Count];
+        float[] values = new float[split.Count];
+        for (int i = 0; i < split.Count; i++)
+        {
+            int at = cursor[split.Users[i]]++;
+            itemIndices[at] = split.Items[i];
+            values[at] = split.Labels[i];
+        }
+
+        for (int u = 0; u < users; u++)
+        {
+            Array.Sort(itemIndices, values, offsets[u], offsets[u + 1] - offsets[u]);
+        }
+
+        return new InteractionMatrix(users, items, offsets, itemIndices, values);
+    }
+}

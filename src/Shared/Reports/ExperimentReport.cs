@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Recsys.Evaluation;
+using Recsys.Experiments;
+using Recsys.Preparation;
+using ScottPlot;
+
+namespace Recsys.Reports;
+
+/// <summary>
+/// Writes <c>report.html</c> for an experiment: one self-contained page (PNG charts embedded as data URIs)
+/// with the metrics table, a bar chart per metric, the distribution of per-user nDCG and the dataset summary.
+/// </summary>
+public static class ExperimentReport
+{
+    public const string FileName = "report.html";
+
+    public static async Task<string> WriteAsync(ExperimentResult experiment, string folder, CancellationToken cancellationToken = default)
+    {
+        string path = Path.Combine(folder, FileName);
+        await File.WriteAllTextAsync(path, Render(experiment), Encoding.UTF8, cancellationToken);
+        return path;
+    }
+
+    public static string Render(ExperimentResult experiment)
+    {
+        string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <title>{{E(experiment.Dataset)}} · {{E(experiment.Protocol.ToName())}}</title>
+            <style>
+              body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+              table { border-collapse: collapse; margin: 1rem 0; }
+              th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: right; }
+              th:first-child, td:first-child { text-align: left; }
+              td.best { font-weight: bold; background: #eef7ee; }
+              .charts img { margin: .3rem; border: 1px solid #eee; }
+              .caveat { background: #fff4e0; padding: .5rem 1rem; border-left: 4px solid #f0a000; }
+            </style></head><body>
+            <h1>Experiment: {{E(experiment.Dataset)}}</h1>
+            <p>Protocol <b>{{E(experiment.Protocol.ToName())}}</b>, k = {{experiment.K}}, prepared dataset {{E(experiment.Prepared.ContentHash)}}.</p>
+            """);
+        if (experiment.Protocol == Protocol.Sampled)
+        {
+            html.Append("<p class=\"caveat\">Sampled evaluation (100 negatives per test item) overstates quality and can reorder models; compare it only with other sampled results.</p>");
+        }
+
+        html.Append("<h2>Metrics</h2><div style=\"overflow-x:auto\"><table id=\"metrics\"><thead><tr><th>model</th>");
+        foreach (string metric in metrics)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(metric)}</th>");
+        }
+
+        html.Append("<th>fit s</th><th>eval s</th></tr></thead><tbody>");
+        foreach (ModelRun run in experiment.Runs)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(run.Name)}</td>");
+            foreach (string metric in metrics)
+            {
+                bool has = run.Evaluation.Metrics.TryGetValue(metric, out double value);
+                bool best = has && experiment.Runs.Count > 1 && value >= experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
+                html.Append(CultureInfo.InvariantCulture, $"<td{(best ? " class=\"best\"" : "")}>{(has ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "–")}</td>");
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td>{run.FitSeconds:0.00}</td><td>{run.Evaluation.Seconds:0.00}</td></tr>");
+        }
+
+        html.Append("</tbody></table></div><h2>Per metric</h2><div class=\"charts\">");
+        foreach (string metric in metrics)
+        {
+            html.Append(Image(MetricChart(experiment, metric), $"{metric} by model"));
+        }
+
+        html.Append("</div>");
+        string ndcg = MetricNames.Ndcg(experiment.K);
+        if (experiment.Runs.Any(r => r.Evaluation.PerUser.ContainsKey(ndcg)))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Distribution of per-user {E(ndcg)}</h2><div class=\"charts\">");
+            html.Append(Image(Distribution(experiment, ndcg), $"per-user {ndcg}"));
+            html.Append("</div>");
+        }
+
+        html.Append(DatasetSummary(experiment.Prepared.Stats));
+        html.Append("</body></html>\n");
+        return html.ToString();
+    }
+
+    private static byte[] MetricChart(ExperimentResult experiment, string metric)
+    {
+        var plot = new Plot();
+        Bar[] bars = [.. experiment.Runs.Select((run, i) => new Bar
+        {
+            Position = i,
+            Value = run.Evaluation.Metrics.GetValueOrDefault(metric),
+            FillColor = Palette(i),
+            Label = run.Evaluation.Metrics.GetValueOrDefault(metric).ToString("0.000", CultureInfo.InvariantCulture),
+        })];
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, experiment.Runs.Count).Select(i => (double)i)], [.. experiment.Runs.Select(r => r.Name)]);
+        // Headroom above the tallest bar for its value label.
+        plot.Axes.Margins(bottom: 0, top: 0.15);
+        plot.Title(metric);
+        return plot.GetImageBytes(360, 260, ImageFormat.Png);
+    }
+
+    private static byte[] Distribution(ExperimentResult experiment, string metric)
+    {
+        var plot = new Plot();
+        int i = 0;
+        foreach (ModelRun run in experiment.Runs)
+        {
+            if (run.Evaluation.PerUser.TryGetValue(metric, out double[]? values) && values.Length > 0)
+            {
+                var histogram = ScottPlot.Statistics.Histogram.WithBinCount(20, 0, 1);
+                histogram.AddRange(values);
+                Color color = Palette(i).WithAlpha(0.45);
+                Bar[] binBars = [.. histogram.Bins.Select((start, b) => new Bar
+                {
+                    Position = start + (histogram.FirstBinSize / 2),
+                    Value = histogram.Counts[b],
+                    Size = histogram.FirstBinSize,
+                    FillColor = color,
+                    LineWidth = 0,
+                })];
+                var bars = plot.Add.Bars(binBars);
+                bars.LegendText = run.Name;
+                bars.Color = color;
+            }
+
+            i++;
+        }
+
+        plot.Axes.SetLimitsX(0, 1);
+        plot.Axes.Margins(bottom: 0);
+        plot.XLabel($"per-user {metric}");
+        plot.YLabel("users");
+        plot.ShowLegend();
+        return plot.GetImageBytes(720, 360, ImageFormat.Png);
+    }
+
+    private static string DatasetSummary(PrepareStats s)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("dataset", s.Dataset), ("format", s.Format), ("users", N(s.Users)), ("items", N(s.Items)),
+            ("interactions", N(s.Interactions)), ("sparsity", s.Sparsity.ToString("P3", CultureInfo.InvariantCulture)),
+            ("rejected rows", N(s.Rows.Rejected)), ("duplicates removed", N(s.Rows.Duplicates)),
+        };
+        rows.AddRange(s.Splits.Select(p => ($"{p.Key} rows / users", $"{N(p.Value.Rows)} / {N(p.Value.Users)}")));
+        var html = new StringBuilder("<h2>Dataset</h2><table id=\"dataset\"><tbody>");
+        foreach (var (label, value) in rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(label)}</td><td>{E(value)}</td></tr>");
+        }
+
+        return html.Append("</tbody></table>").ToString();
+    }
+
+    private static string Image(byte[] png, string alt) =>
+        $"<img alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
+
+    private static Color Palette(int i) => new ScottPlot.Palettes.Category10().GetColor(i);
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}
