@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Recsys.Data;
+using Recsys.Experiments;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Reports;
+using Recsys.Testing;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Experiments;
+
+public sealed partial class ExperimentRunnerTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    private Task<ExperimentResult> RunAsync(Protocol protocol, string models = "pop,itemknn", string? dataset = null, int k = 10) =>
+        ExperimentRunner.RunAsync(new ExperimentOptions
+        {
+            Dataset = new PrepareOptions { Dataset = dataset ?? TestData.MovieLens100K },
+            Protocol = protocol,
+            Models = ModelCatalog.WithBaselines().Resolve(models),
+            K = k,
+            Output = _temp.Path,
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task Run_RecommendersProtocol_WritesMetricsJsonWithEveryModel()
+    {
+        ExperimentResult result = await RunAsync(Protocol.Recommenders);
+
+        using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine(ExperimentRunner.MetricsFile), TestContext.Current.CancellationToken));
+        JsonElement root = json.RootElement;
+        Assert.Equal("ml-100k", root.GetProperty("dataset").GetString());
+        Assert.Equal("recommenders", root.GetProperty("protocol").GetString());
+        Assert.Equal(10, root.GetProperty("k").GetInt32());
+        JsonElement pop = root.GetProperty("models").GetProperty("pop");
+        foreach (string metric in new[] { "precision@10", "recall@10", "ndcg@10", "map", "map@10", "hr@10", "mrr@10", "coverage@10" })
+        {
+            Assert.Equal(result.Runs[0].Evaluation.Metrics[metric], pop.GetProperty("metrics").GetProperty(metric).GetDouble(), 12);
+        }
+
+        Assert.True(pop.GetProperty("fitSeconds").GetDouble() >= 0);
+        Assert.Equal(943, pop.GetProperty("evaluatedUsers").GetInt32());
+        Assert.True(root.GetProperty("models").TryGetProperty("itemknn", out _));
+        Assert.False(root.TryGetProperty("caveat", out _));
+    }
+
+    [Fact]
+    public async Task Run_LeaveLastOut_EvaluatesOneTestItemPerUserAgainstTheFullCatalogue()
+    {
+        ExperimentResult result = await RunAsync(Protocol.LeaveLastOut, "pop");
+
+        ModelRun pop = Assert.Single(result.Runs);
+        Assert.Equal(943, pop.Evaluation.Users.Length);
+        // One relevant item per user: recall equals hit rate.
+        Assert.Equal(pop.Evaluation.Metrics["hr@10"], pop.Evaluation.Metrics["recall@10"], 12);
+        Assert.InRange(pop.Evaluation.Metrics["hr@10"], 0.01, 0.5);
+    }
+
+    [Fact]
+    public async Task Run_SampledProtocol_IsLabelledBiasedAndRanksAbove()
+    {
+        ExperimentResult sampled = await RunAsync(Protocol.Sampled, "pop");
+        double full = (await RunAsync(Protocol.LeaveLastOut, "pop")).Runs[0].Evaluation.Metrics["hr@10"];
+
+        Assert.Contains("caveat", sampled.ToJson(), StringComparison.Ordinal);
+        Assert.True(sampled.Runs[0].Evaluation.Metrics["hr@10"] > full, "101 candidates are easier than the full catalogue");
+        Assert.InRange(sampled.Runs[0].Evaluation.Metrics["auc"], 0.5, 1);
+    }
+
+    [Fact]
+    public async Task Report_HasTheMetricsTableAnImagePerMetricAndTheDistribution()
+    {
+        ExperimentResult result = await RunAsync(Protocol.Recommenders);
+
+        string html = ExperimentReport.Render(result);
+
+        Assert.Contains("<table id=\"metrics\">", html, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"dataset\">", html, StringComparison.Ordinal);
+        int metrics = result.Runs[0].Evaluation.Metrics.Count;
+        Assert.Equal(metrics + 1, ImageTag().Count(html));
+        Assert.Contains("<td>itemknn</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DatasetTooSmallForTheProtocol_FailsWithTheReason()
+    {
+        string data = _temp.Write("tiny/u.data", "1\t1\t5\t1\n2\t2\t4\t2\n");
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync(Protocol.LeaveLastOut, "pop", data));
+
+        Assert.StartsWith("The dataset is too small for the leave-last-out protocol", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_NonPositiveK_FailsBeforeAnyWork()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync(Protocol.Recommenders, "pop", k: 0));
+
+        Assert.Equal("--k must be a positive number of items, not 0.", error.Message);
+        Assert.False(Directory.Exists(_temp.Combine(ExperimentRunner.PreparedFolder)));
+    }
+
+    [Fact]
+    public void Resolve_UnknownModel_ListsTheKnownOnes() =>
+        Assert.Equal(
+            "Unknown model 'bert4rec'. Known models: ease, itemknn, pop, random, all.",
+            Assert.Throws<DatasetException>(() => ModelCatalog.WithBaselines().Resolve("pop,bert4rec")).Message);
+
+    [Fact]
+    public void Parse_UnknownProtocol_ListsTheKnownOnes() =>
+        Assert.Equal(
+            "Unknown protocol 'holdout'. Known protocols: recommenders, leave-last-out, sampled.",
+            Assert.Throws<DatasetException>(() => ProtocolNames.Parse("holdout")).Message);
+
+    [GeneratedRegex("<img alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\">")]
+    private static partial Regex ImageTag();
+
+    public void Dispose() => _temp.Dispose();
+}
