@@ -18,9 +18,10 @@ internal static class ExperimentCommand
         var k = new Option<int>("--k") { Description = "List length for the top-k metrics.", DefaultValueFactory = _ => 10 };
         var output = new Option<string>("--output") { Description = "Folder for prepared/, metrics.json and report.html.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of a table." };
+        var tune = new Option<bool>("--tune") { Description = "Choose each model's hyperparameters on validation data carved from training (never on test)." };
         var command = new Command("experiment", "Prepare a dataset, fit each model and evaluate it under a protocol; writes metrics.json and report.html.")
         {
-            protocol, models, k, output, json,
+            protocol, models, k, output, json, tune,
         };
         dataset.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
@@ -33,6 +34,7 @@ internal static class ExperimentCommand
                 Models = catalog.Resolve(result.GetValue(models)!),
                 K = result.GetValue(k),
                 Output = outputFolder,
+                Tune = result.GetValue(tune),
             };
             Directory.CreateDirectory(outputFolder);
             bool quiet = result.GetValue(json);
@@ -47,6 +49,11 @@ internal static class ExperimentCommand
             else
             {
                 WriteTable(experiment);
+                foreach (ModelRun run in experiment.Runs.Where(r => r.Tuning is not null))
+                {
+                    AnsiConsole.Profile.Out.Writer.WriteLine($"{run.Name}: {run.Tuning!.Selected} chosen on validation {run.Tuning.Metric}");
+                }
+
                 AnsiConsole.Profile.Out.Writer.WriteLine($"metrics: {Path.Combine(outputFolder, ExperimentRunner.MetricsFile)}");
                 AnsiConsole.Profile.Out.Writer.WriteLine($"report:  {report}");
             }

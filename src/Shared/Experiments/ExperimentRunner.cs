@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Recsys.Data;
 using Recsys.Evaluation;
+using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Storage;
@@ -21,6 +22,9 @@ public sealed record ExperimentOptions
 
     /// <summary>Folder for the prepared dataset, metrics.json and report.html.</summary>
     public required string Output { get; init; }
+
+    /// <summary>Choose each model's hyperparameters on validation data (never on test) before the final fit.</summary>
+    public bool Tune { get; init; }
 }
 
 /// <summary>Progress of an experiment: a stage line, and per model fit/evaluate.</summary>
@@ -59,10 +63,21 @@ public static class ExperimentRunner
         var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
         IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
         var runs = new List<ModelRun>();
+        (InteractionMatrix Fit, PreparedSplit Validation)? tuningData = null;
         foreach (ModelDescriptor descriptor in options.Models)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            IRecommender model = descriptor.Create();
+            TuningOutcome? tuning = null;
+            Func<IRecommender> create = descriptor.Create;
+            if (options.Tune && descriptor.Grid.Count > 0)
+            {
+                progress?.Report(new ExperimentProgress("tuning", descriptor.Name));
+                tuningData ??= TuningData(train, validation, spec.Users.Size, spec.Items.Size);
+                (ModelSetting best, tuning) = HyperparameterSearch.Select(descriptor, tuningData.Value.Fit, tuningData.Value.Validation, options.K, cancellationToken);
+                create = best.Create;
+            }
+
+            IRecommender model = create();
             progress?.Report(new ExperimentProgress("fitting", descriptor.Name));
             long started = Stopwatch.GetTimestamp();
             model.Fit(matrix, cancellationToken);
@@ -71,13 +86,26 @@ public static class ExperimentRunner
             progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
             EvaluationResult evaluation = options.Protocol == Protocol.Sampled
                 ? SampledEvaluator.Evaluate(model, matrix, test, options.K, alsoSeen: validation, cancellationToken: cancellationToken)
-                : RankingEvaluator.Evaluate(model, matrix, test, options.K, validation, genres, cancellationToken: cancellationToken);
-            runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, evaluation));
+                : RankingEvaluator.Evaluate(model, matrix, test, options.K, validation, genres, graded: spec.Label.Kind == LabelKind.Rating, cancellationToken);
+            runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, evaluation) { Tuning = tuning });
             (model as IDisposable)?.Dispose();
         }
 
         var result = new ExperimentResult(prepared.Stats.Dataset, options.Protocol, options.K, prepared, runs);
+
         await File.WriteAllTextAsync(Path.Combine(options.Output, MetricsFile), result.ToJson(), cancellationToken);
         return result;
+    }
+
+    // Leave-last-out prepares its own validation split; otherwise 10 % of each user's training items are held out.
+    private static (InteractionMatrix Fit, PreparedSplit Validation) TuningData(PreparedSplit train, PreparedSplit? validation, int users, int items)
+    {
+        if (validation is { Count: > 0 })
+        {
+            return (InteractionMatrix.FromSplit(train, users, items), validation);
+        }
+
+        var (fit, held) = ValidationCarve.Carve(train, 0.1, seed: 7);
+        return (InteractionMatrix.FromSplit(fit, users, items), held);
     }
 }

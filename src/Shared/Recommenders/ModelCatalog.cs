@@ -2,8 +2,17 @@ using Recsys.Data;
 
 namespace Recsys.Recommenders;
 
-/// <summary>A registered model: its name, what it is, and how to make a fresh instance.</summary>
-public sealed record ModelDescriptor(string Name, string Description, Func<IRecommender> Create);
+/// <summary>
+/// A registered model: its name, what it is, how to make a fresh instance with its defaults, and optionally
+/// a grid of hyperparameter settings that <c>--tune</c> chooses from on validation data.
+/// </summary>
+public sealed record ModelDescriptor(string Name, string Description, Func<IRecommender> Create)
+{
+    public IReadOnlyList<ModelSetting> Grid { get; init; } = [];
+}
+
+/// <summary>One hyperparameter setting of a model, labelled for reports (e.g. "lambda=500").</summary>
+public sealed record ModelSetting(string Label, Func<IRecommender> Create);
 
 /// <summary>
 /// The models <c>recsys experiment</c> and <c>recsys train</c> know by name. Shared registers the classical
@@ -11,6 +20,11 @@ public sealed record ModelDescriptor(string Name, string Description, Func<IReco
 /// </summary>
 public sealed class ModelCatalog
 {
+    // Tuning grids for --tune; the defaults above were fixed before any evaluation on test data.
+    private static readonly int[] s_neighbours = [50, 100, 200, 400];
+    private static readonly float[] s_shrinks = [0, 10, 100];
+    private static readonly float[] s_lambdas = [50, 100, 200, 500, 1000, 2000];
+
     private readonly Dictionary<string, ModelDescriptor> _models = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyCollection<ModelDescriptor> All => _models.Values;
@@ -18,8 +32,15 @@ public sealed class ModelCatalog
     public static ModelCatalog WithBaselines() => new ModelCatalog()
         .Add(new ModelDescriptor("random", "Seeded random scores: the floor.", () => new RandomRecommender()))
         .Add(new ModelDescriptor("pop", "Most popular items in training.", () => new PopularityRecommender()))
-        .Add(new ModelDescriptor("itemknn", "Item-based kNN, cosine similarity with shrinkage (100 neighbours, shrink 10).", () => new ItemKnnRecommender()))
-        .Add(new ModelDescriptor("ease", "EASE closed-form item-item model (λ = 500, up to 4,096 items).", () => new EaseRecommender()));
+        .Add(new ModelDescriptor("itemknn", "Item-based kNN, cosine similarity with shrinkage (100 neighbours, shrink 10).", () => new ItemKnnRecommender())
+        {
+            Grid = [.. from n in s_neighbours from s in s_shrinks
+                       select new ModelSetting($"neighbours={n},shrink={s}", () => new ItemKnnRecommender(n, s))],
+        })
+        .Add(new ModelDescriptor("ease", "EASE closed-form item-item model (λ = 500, up to 4,096 items).", () => new EaseRecommender())
+        {
+            Grid = [.. s_lambdas.Select(l => new ModelSetting($"lambda={l}", () => new EaseRecommender(l)))],
+        });
 
     public ModelCatalog Add(ModelDescriptor model)
     {
