@@ -13,10 +13,14 @@ public sealed class DemoCommandTests
     {
         using var console = new ConsoleCapture();
 
-        int exit = await RecsysCli.RunAsync(["demo"]);
+        using var temp = new TempFolder();
+
+        int exit = await RecsysCli.RunAsync(["demo", "--models", "pop", "--output", temp.Path]);
 
         Assert.Equal(RecsysCli.Success, exit);
         Assert.Contains("Azurite blob endpoint http://127.0.0.1:", console.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(temp.Combine("report.html")));
+        Assert.Contains("hr@10", console.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -26,8 +30,10 @@ public sealed class DemoCommandTests
         await azurite.InitializeAsync();
         using var console = new ConsoleCapture();
 
-        int first = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString]);
-        int second = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString]);
+        using var temp = new TempFolder();
+
+        int first = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Path]);
+        int second = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Path]);
 
         Assert.Equal(RecsysCli.Success, first);
         Assert.Equal(RecsysCli.Success, second);

@@ -2,7 +2,10 @@ using System.CommandLine;
 using Azure;
 using Azure.Storage.Blobs;
 using Recsys.Local;
+using Recsys.Experiments;
 using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Reports;
 using Spectre.Console;
 
 namespace Recsys.Cli.Commands;
@@ -19,16 +22,26 @@ internal static class DemoCommand
     {
         var dataset = new Option<string?>("--dataset") { Description = $"Dataset folder to drop in (default: the bundled data/sample/{SampleDataset})." };
         var connection = new Option<string?>("--connection-string") { Description = "Use this storage instead of starting Azurite (default: ConnectionStrings__Storage)." };
-        var command = new Command("demo", "Run the full chain on the bundled sample dataset: start Azurite, drop the dataset into datasets/, prepare it into prepared/, and print the summary.");
+        var models = new Option<string>("--models") { Description = "Models to evaluate (see `recsys models`).", DefaultValueFactory = _ => "pop,itemknn,ease" };
+        var output = new Option<string?>("--output") { Description = "Folder for the evaluation (default: out/demo in the repository)." };
+        var command = new Command("demo", "Run the full chain on the bundled sample dataset: start Azurite, drop the dataset into datasets/, prepare it into prepared/, evaluate the baselines, and print the results.");
         command.Options.Add(dataset);
         command.Options.Add(connection);
+        command.Options.Add(models);
+        command.Options.Add(output);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(
-            ct => RunAsync(result.GetValue(dataset), result.GetValue(connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Storage"), ct),
+            ct => RunAsync(
+                result.GetValue(dataset),
+                result.GetValue(connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Storage"),
+                ModelCatalog.WithBaselines().Resolve(result.GetValue(models)!),
+                result.GetValue(output),
+                ct),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? datasetFolder, string? connectionString, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> models, string? output, CancellationToken cancellationToken)
     {
         datasetFolder ??= Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the demo from inside the repository, or pass --dataset."), "data", "sample", SampleDataset);
         if (!Directory.Exists(datasetFolder))
@@ -75,6 +88,22 @@ internal static class DemoCommand
                 datasetUri, outputUri, connectionString, local => new PrepareOptions { Dataset = local, Name = name },
                 new ConsoleProgress(), cancellationToken);
             PrepareSummary.Write(prepared);
+
+            AnsiConsole.MarkupLine("[bold]4. Evaluate[/]: classical baselines, leave-last-out (each user's latest rating is the test item) ...");
+            output ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "demo");
+            Directory.CreateDirectory(output);
+            ExperimentResult experiment = await ExperimentCommand.RunWithProgressAsync(
+                new ExperimentOptions
+                {
+                    Dataset = new PrepareOptions { Dataset = datasetFolder, Name = name },
+                    Protocol = Protocol.LeaveLastOut,
+                    Models = models,
+                    Output = output,
+                },
+                cancellationToken);
+            ExperimentCommand.WriteTable(experiment);
+            string report = await ExperimentReport.WriteAsync(experiment, output, cancellationToken);
+            AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
             AnsiConsole.MarkupLine("[green]Demo finished.[/]");
             return RecsysCli.Success;
         }

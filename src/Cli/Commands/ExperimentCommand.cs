@@ -63,7 +63,7 @@ internal static class ExperimentCommand
         return command;
     }
 
-    private static async Task<ExperimentResult> RunWithProgressAsync(ExperimentOptions options, CancellationToken cancellationToken)
+    internal static async Task<ExperimentResult> RunWithProgressAsync(ExperimentOptions options, CancellationToken cancellationToken)
     {
         ExperimentResult? result = null;
         await AnsiConsole.Progress()
@@ -102,7 +102,7 @@ internal static class ExperimentCommand
     }
 
     // Metrics as rows and models as columns: there are few models and many metrics, so this fits a terminal.
-    private static void WriteTable(ExperimentResult experiment)
+    internal static void WriteTable(ExperimentResult experiment)
     {
         string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
         var table = new Table().Title($"{experiment.Dataset} · {experiment.Protocol.ToName()} · k = {experiment.K}").AddColumn("metric");
