@@ -13,19 +13,14 @@ public enum DatasetFormat
 
 public static class DatasetFormatNames
 {
-    public static IReadOnlyList<string> All { get; } = ["auto", "movielens-100k", "movielens-1m", "movielens-latest", "csv", "parquet"];
+    private static readonly NamedValues<DatasetFormat> s_names = new("dataset format", "formats", "auto", "movielens-100k", "movielens-1m", "movielens-latest", "csv", "parquet");
 
-    public static string ToName(this DatasetFormat format) => All[(int)format];
+    // MovieLens 10M shares the 1M layout; tsv is a delimited file like csv.
+    private static readonly Dictionary<string, DatasetFormat> s_aliases = new() { ["movielens-10m"] = DatasetFormat.MovieLens1M, ["tsv"] = DatasetFormat.Csv };
 
-    public static DatasetFormat Parse(string name)
-    {
-        int at = All.ToList().FindIndex(n => n.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return name.Trim().ToLowerInvariant() switch
-        {
-            "movielens-10m" => DatasetFormat.MovieLens1M, // same ::-separated layout
-            "tsv" => DatasetFormat.Csv,
-            _ when at >= 0 => (DatasetFormat)at,
-            _ => throw new DatasetException($"Unknown dataset format '{name}'. Known formats: {string.Join(", ", All)}."),
-        };
-    }
+    public static IReadOnlyList<string> All => s_names.All;
+
+    public static string ToName(this DatasetFormat format) => s_names.NameOf(format);
+
+    public static DatasetFormat Parse(string name) => s_names.Parse(name, s_aliases);
 }

@@ -10,14 +10,7 @@ public static class ClassificationMetrics
     public static double Auc(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
     {
         int n = scores.Length;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-
-        float[] keys = scores.ToArray();
-        Array.Sort(keys, order);
+        (float[] keys, int[] order) = SortedWithPositions(scores);
         double positiveRankSum = 0;
         long positives = 0;
         int start = 0;
@@ -53,14 +46,7 @@ public static class ClassificationMetrics
     /// </summary>
     public static double GroupAuc(ReadOnlySpan<int> users, ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
     {
-        int[] order = new int[users.Length];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        int[] userKeys = users.ToArray();
-        Array.Sort(userKeys, order);
+        (int[] userKeys, int[] order) = SortedWithPositions(users);
         double weighted = 0;
         long weight = 0;
         int start = 0;
@@ -91,6 +77,15 @@ public static class ClassificationMetrics
         }
 
         return weight == 0 ? double.NaN : weighted / weight;
+    }
+
+    /// <summary>The values sorted, with each one's original position.</summary>
+    private static (T[] Sorted, int[] Positions) SortedWithPositions<T>(ReadOnlySpan<T> values)
+    {
+        T[] sorted = values.ToArray();
+        int[] positions = [.. Enumerable.Range(0, sorted.Length)];
+        Array.Sort(sorted, positions);
+        return (sorted, positions);
     }
 
     /// <summary>Mean binary cross-entropy of probabilities, clipped to [1e-7, 1 − 1e-7].</summary>

@@ -21,15 +21,13 @@ public enum Protocol
 
 public static class ProtocolNames
 {
-    public static IReadOnlyList<string> All { get; } = ["recommenders", "leave-last-out", "sampled"];
+    private static readonly NamedValues<Protocol> s_names = new("protocol", "protocols", "recommenders", "leave-last-out", "sampled");
 
-    public static string ToName(this Protocol protocol) => All[(int)protocol];
+    public static IReadOnlyList<string> All => s_names.All;
 
-    public static Protocol Parse(string name)
-    {
-        int at = All.ToList().FindIndex(n => n.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return at >= 0 ? (Protocol)at : throw new DatasetException($"Unknown protocol '{name}'. Known protocols: {string.Join(", ", All)}.");
-    }
+    public static string ToName(this Protocol protocol) => s_names.NameOf(protocol);
+
+    public static Protocol Parse(string name) => s_names.Parse(name);
 
     /// <summary>The preparation a protocol needs, on top of the dataset options.</summary>
     public static PrepareOptions Apply(this Protocol protocol, PrepareOptions options) => protocol switch

@@ -15,15 +15,11 @@ public enum SplitMethod
 
 public static class SplitMethodNames
 {
-    public static IReadOnlyList<string> All { get; } = ["stratified", "leave-last-out", "temporal"];
+    private static readonly Data.NamedValues<SplitMethod> s_names = new("split", "splits", "stratified", "leave-last-out", "temporal");
 
-    public static string ToName(this SplitMethod method) => All[(int)method];
+    public static IReadOnlyList<string> All => s_names.All;
 
-    public static SplitMethod Parse(string name)
-    {
-        int at = All.ToList().FindIndex(n => n.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase));
-        return at >= 0
-            ? (SplitMethod)at
-            : throw new Data.DatasetException($"Unknown split '{name}'. Known splits: {string.Join(", ", All)}.");
-    }
+    public static string ToName(this SplitMethod method) => s_names.NameOf(method);
+
+    public static SplitMethod Parse(string name) => s_names.Parse(name);
 }
