@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recsys.Cli.Commands;
 using Recsys.Recommenders;
+using Recsys.Training;
 using Spectre.Console;
 
 namespace Recsys.Cli;
@@ -18,7 +19,7 @@ internal static class RecsysCli
         var root = new RootCommand("recsys: prepare data, train, evaluate and serve recommendation-ranking models.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
-        ModelCatalog catalog = ModelCatalog.WithBaselines();
+        ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
         root.Subcommands.Add(ExperimentCommand.Create(catalog));
         root.Subcommands.Add(ModelsCommand.Create(catalog));
         return root;

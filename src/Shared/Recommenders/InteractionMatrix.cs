@@ -44,6 +44,18 @@ public sealed class InteractionMatrix
 
     public ReadOnlySpan<float> ValuesOf(int user) => _values.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
 
+    /// <summary>The interactions back as a split (rows ordered by user, then item; timestamps are not kept).</summary>
+    public PreparedSplit ToSplit()
+    {
+        int[] users = new int[Count];
+        for (int u = 0; u < Users; u++)
+        {
+            Array.Fill(users, u, _offsets[u], _offsets[u + 1] - _offsets[u]);
+        }
+
+        return new PreparedSplit(users, (int[])_items.Clone(), (float[])_values.Clone(), new long[Count]);
+    }
+
     /// <summary>Builds the matrix from a split; <paramref name="users"/> and <paramref name="items"/> are the vocabulary sizes.</summary>
     public static InteractionMatrix FromSplit(PreparedSplit split, int users, int items)
     {

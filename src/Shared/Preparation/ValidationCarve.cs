@@ -1,12 +1,11 @@
-using Recsys.Preparation;
 
-namespace Recsys.Experiments;
+namespace Recsys.Preparation;
 
 /// <summary>
 /// Splits training rows into a fitting part and a validation part per user (a seeded share of each user's
 /// items, at least one left for fitting), so hyperparameters are chosen without looking at the test split.
 /// </summary>
-internal static class ValidationCarve
+public static class ValidationCarve
 {
     public static (PreparedSplit Fit, PreparedSplit Validation) Carve(PreparedSplit train, double share, int seed)
     {

@@ -1,0 +1,37 @@
+using System.Numerics.Tensors;
+using Recsys.Recommenders;
+
+namespace Recsys.Training.Models;
+
+/// <summary>
+/// Scores with copies of trained embeddings in managed memory: score(u, i) = ⟨p_u, q_i⟩ + b_u + b_i. Used for
+/// evaluation after (and during) training, so ranking the catalogue never round-trips through libtorch.
+/// </summary>
+internal sealed class EmbeddingScorer(string name, float[] users, float[] items, float[] userBias, float[] itemBias, int dimensions) : IRecommender
+{
+    public string Name => name;
+
+    public int Dimensions => dimensions;
+
+    public ReadOnlySpan<float> ItemEmbeddings => items;
+
+    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("An embedding scorer holds trained weights; train the model instead.");
+
+    public void Score(int user, Span<float> scores)
+    {
+        ReadOnlySpan<float> p = users.AsSpan(user * dimensions, dimensions);
+        float bias = userBias[user];
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = TensorPrimitives.Dot(p, items.AsSpan(i * dimensions, dimensions)) + itemBias[i] + bias;
+        }
+    }
+
+    public static EmbeddingScorer From(string name, MatrixFactorization model)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        static float[] Copy(TorchSharp.torch.Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
+        return new EmbeddingScorer(name, Copy(model.UserWeights), Copy(model.ItemWeights), Copy(model.UserBias), Copy(model.ItemBias), model.Dimensions);
+    }
+}

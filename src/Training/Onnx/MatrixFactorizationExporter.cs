@@ -1,0 +1,52 @@
+using Recsys.Models;
+using Recsys.Training.Models;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Onnx;
+
+/// <summary>
+/// Writes matrix factorisation as an ONNX graph: score = ReduceSum(Gather(P, user) ⊙ Gather(Q, item)) +
+/// b_user + b_item, with a dynamic batch dimension.
+/// </summary>
+internal static class MatrixFactorizationExporter
+{
+    public const string Architecture = "mf-bpr";
+    public const string UserInput = "user";
+    public const string ItemInput = "item";
+    public const string ScoreOutput = "score";
+
+    public static IReadOnlyList<TensorSpec> Inputs { get; } =
+        [new(UserInput, "int64", ["batch"]), new(ItemInput, "int64", ["batch"])];
+
+    public static IReadOnlyList<TensorSpec> Outputs { get; } = [new(ScoreOutput, "float32", ["batch"])];
+
+    public static byte[] Export(MatrixFactorization model, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var scope = NewDisposeScope();
+        static float[] Values(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
+        long users = model.UserWeights.shape[0];
+        long items = model.ItemWeights.shape[0];
+        long d = model.Dimensions;
+
+        var graph = new OnnxGraphBuilder("mf_bpr");
+        OnnxDim batch = OnnxDim.Dynamic("batch");
+        graph.AddInput(UserInput, OnnxElementType.Int64, batch);
+        graph.AddInput(ItemInput, OnnxElementType.Int64, batch);
+        graph.AddOutput(ScoreOutput, OnnxElementType.Float, batch);
+        graph.AddInitializer("user_embedding", Values(model.UserWeights), users, d);
+        graph.AddInitializer("item_embedding", Values(model.ItemWeights), items, d);
+        graph.AddInitializer("user_bias", Values(model.UserBias), users);
+        graph.AddInitializer("item_bias", Values(model.ItemBias), items);
+        graph.AddInitializer("feature_axis", [1L], 1);
+
+        string p = graph.AddNode("Gather", ["user_embedding", UserInput], "p", new OnnxAttribute("axis", Int: 0));
+        string q = graph.AddNode("Gather", ["item_embedding", ItemInput], "q", new OnnxAttribute("axis", Int: 0));
+        string product = graph.AddNode("Mul", [p, q], "pq");
+        string dot = graph.AddNode("ReduceSum", [product, "feature_axis"], "dot", new OnnxAttribute("keepdims", Int: 0));
+        string bu = graph.AddNode("Gather", ["user_bias", UserInput], "bu", new OnnxAttribute("axis", Int: 0));
+        string bi = graph.AddNode("Gather", ["item_bias", ItemInput], "bi", new OnnxAttribute("axis", Int: 0));
+        string withUser = graph.AddNode("Add", [dot, bu], "dot_bu");
+        graph.AddNode("Add", [withUser, bi], ScoreOutput);
+        return graph.ToBytes(metadata: metadata);
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.ML.OnnxRuntime;
+using Recsys.Evaluation;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Scoring;
+using Recsys.Storage;
+using Recsys.Testing;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Tests;
+
+public sealed class BprTrainingTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    /// <summary>Two taste groups: users 1..30 like items 1..20, users 31..60 like items 21..40.</summary>
+    private static InteractionMatrix Clustered(int seed = 1)
+    {
+        var random = new Random(seed);
+        var rows = new List<(int User, int Item)>();
+        for (int u = 1; u <= 60; u++)
+        {
+            int first = u <= 30 ? 1 : 21;
+            foreach (int item in Enumerable.Range(first, 20).OrderBy(_ => random.Next()).Take(12))
+            {
+                rows.Add((u, item));
+            }
+        }
+
+        var split = new PreparedSplit([.. rows.Select(r => r.User)], [.. rows.Select(r => r.Item)], [.. rows.Select(_ => 1f)], new long[rows.Count]);
+        return InteractionMatrix.FromSplit(split, 61, 41);
+    }
+
+    private static TrainingOptions Small(string? checkpoints = null, int epochs = 6, bool resume = false) => new()
+    {
+        Epochs = epochs, BatchSize = 64, Dimensions = 8, LearningRate = 0.05f, Patience = 100, Seed = 3,
+        CheckpointFolder = checkpoints, Resume = resume, PreferCuda = false,
+    };
+
+    private static float[] Weights(MatrixFactorization model) => model.ItemWeights.detach().data<float>().ToArray();
+
+    private static (MatrixFactorization Model, TrainingOutcome Outcome) Train(InteractionMatrix data, TrainingOptions options)
+    {
+        var model = new MatrixFactorization(data.Users, data.Items, options.Dimensions, options.Seed);
+        var (fit, validation) = ValidationCarve.Carve(data.ToSplit(), 0.2, 1);
+        TrainingOutcome outcome = BprTrainer.Train(model, InteractionMatrix.FromSplit(fit, data.Users, data.Items), validation, options, null, TestContext.Current.CancellationToken);
+        return (model, outcome);
+    }
+
+    [Fact]
+    public async Task Fit_OnMovieLens100K_BeatsPopularity()
+    {
+        string folder = _temp.Combine("prepared");
+        await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = TestData.MovieLens100K }, new LocalPreparedOutput(folder));
+        var spec = await PreparedDatasetReader.ReadSpecAsync(folder);
+        var train = InteractionMatrix.FromSplit((await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Train))!, spec.Users.Size, spec.Items.Size);
+        var test = (await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Test))!;
+        var bpr = new BprRecommender(new TrainingOptions { Epochs = 8, PreferCuda = false });
+        var pop = new PopularityRecommender();
+
+        bpr.Fit(train, TestContext.Current.CancellationToken);
+        pop.Fit(train);
+
+        double bprNdcg = RankingEvaluator.Evaluate(bpr, train, test, 10).Metrics["ndcg@10"];
+        double popNdcg = RankingEvaluator.Evaluate(pop, train, test, 10).Metrics["ndcg@10"];
+        Assert.True(bprNdcg > popNdcg + 0.05, $"bpr {bprNdcg:0.0000}, pop {popNdcg:0.0000}");
+        Assert.True(bpr.Outcome!.BestValidationMetric > 0);
+    }
+
+    [Fact]
+    public void Export_TrainedModel_MatchesTheTorchSharpForwardPassOnOnnxRuntime()
+    {
+        var (model, _) = Train(Clustered(), Small(epochs: 3));
+        using (model)
+        {
+            var rng = new Random(9);
+            long[] users = [0, .. Enumerable.Range(0, 499).Select(_ => (long)rng.Next(61))];
+            long[] items = [0, .. Enumerable.Range(0, 499).Select(_ => (long)rng.Next(41))];
+            float[] expected;
+            using (no_grad())
+            using (Tensor scores = model.forward(tensor(users), tensor(items)))
+            {
+                expected = scores.data<float>().ToArray();
+            }
+
+            using InferenceSession session = OnnxSessionFactory.Create(MatrixFactorizationExporter.Export(model), ExecutionProvider.Cpu);
+            using OrtValue user = OrtValue.CreateTensorValueFromMemory(users, [users.Length]);
+            using OrtValue item = OrtValue.CreateTensorValueFromMemory(items, [items.Length]);
+            using var run = new RunOptions();
+            using var outputs = session.Run(run, ["user", "item"], [user, item], ["score"]);
+            float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+            Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void Resume_FromAMidRunCheckpoint_EndsWhereAnUninterruptedRunEnds()
+    {
+        InteractionMatrix data = Clustered();
+        var (straight, _) = Train(data, Small(_temp.Combine("a"), epochs: 5));
+        Train(data, Small(_temp.Combine("b"), epochs: 2)).Model.Dispose();
+
+        var (resumed, outcome) = Train(data, Small(_temp.Combine("b"), epochs: 5, resume: true));
+
+        Assert.True(outcome.Resumed);
+        Assert.Equal(3, outcome.EpochsRun);
+        float[] a = Weights(straight);
+        float[] b = Weights(resumed);
+        Assert.True(a.Zip(b, (x, y) => Math.Abs(x - y)).Max() <= 1e-6f, "resumed weights differ from the uninterrupted run");
+        straight.Dispose();
+        resumed.Dispose();
+    }
+
+    [Fact]
+    public void Resume_CorruptCheckpoint_FailsWithAClearReasonAndLeavesTheFileAlone()
+    {
+        InteractionMatrix data = Clustered();
+        string folder = _temp.Combine("corrupt");
+        Train(data, Small(folder, epochs: 1)).Model.Dispose();
+        string path = Path.Combine(folder, "checkpoint.bin");
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var error = Assert.Throws<InvalidDataException>(() => Train(data, Small(folder, epochs: 3, resume: true)));
+
+        Assert.Contains("is corrupt or incomplete", error.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes.Length / 2, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void Train_ManySteps_LeavesNoLiveTensorsBehind()
+    {
+        InteractionMatrix data = Clustered();
+        Train(data, Small(epochs: 1)).Model.Dispose();
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        Train(data, Small(epochs: 8)).Model.Dispose();
+
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
+    public void Train_SameSeedTwice_GivesTheSameWeights()
+    {
+        InteractionMatrix data = Clustered();
+        var (first, _) = Train(data, Small(epochs: 3));
+        var (second, _) = Train(data, Small(epochs: 3));
+
+        Assert.Equal(Weights(first), Weights(second));
+        first.Dispose();
+        second.Dispose();
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
