@@ -22,6 +22,7 @@ internal static class RecsysCli
         ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
         root.Subcommands.Add(ExperimentCommand.Create(catalog));
         root.Subcommands.Add(ModelsCommand.Create(catalog));
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 

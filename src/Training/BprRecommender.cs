@@ -1,4 +1,3 @@
-using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
 using Recsys.Training.Trainer;
@@ -20,11 +19,12 @@ public sealed class BprRecommender(TrainingOptions? options = null, IProgress<Ep
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
-        var (fit, validation) = ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
-        InteractionMatrix fitMatrix = InteractionMatrix.FromSplit(fit, train.Users, train.Items);
-        using var model = new MatrixFactorization(train.Users, train.Items, _options.Dimensions, _options.Seed);
-        Outcome = BprTrainer.Train(model, fitMatrix, validation, _options, progress, cancellationToken);
-        _scorer = EmbeddingScorer.From(Name, model);
+        var (model, outcome) = BprTrainer.Fit(train, validation: null, _options, progress, cancellationToken);
+        using (model)
+        {
+            Outcome = outcome;
+            _scorer = EmbeddingScorer.From(Name, model);
+        }
     }
 
     public void Score(int user, Span<float> scores) =>

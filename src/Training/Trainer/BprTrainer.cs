@@ -16,6 +16,32 @@ namespace Recsys.Training.Trainer;
 /// </summary>
 internal static class BprTrainer
 {
+    /// <summary>
+    /// A new model trained on <paramref name="train"/>, early-stopped on <paramref name="validation"/> or, without
+    /// one, on a seeded share of each user's training items. The caller owns the returned model.
+    /// </summary>
+    public static (MatrixFactorization Model, TrainingOutcome Outcome) Fit(
+        InteractionMatrix train, PreparedSplit? validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        InteractionMatrix fit = train;
+        if (validation is not { Count: > 0 })
+        {
+            (PreparedSplit rows, validation) = ValidationCarve.Carve(train.ToSplit(), options.ValidationShare, options.Seed);
+            fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
+        }
+
+        var model = new MatrixFactorization(train.Users, train.Items, options.Dimensions, options.Seed);
+        try
+        {
+            return (model, Train(model, fit, validation, options, progress, cancellationToken));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     public static TrainingOutcome Train(
         MatrixFactorization model, InteractionMatrix train, PreparedSplit validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)

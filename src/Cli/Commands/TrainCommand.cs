@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using Recsys.Training;
+using Recsys.Training.Trainer;
+using Spectre.Console;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys train</c>: train one model and export it as an ONNX model package.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var dataset = new DatasetOptions();
+        var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", TrainingRun.TrainableModels)}.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in {output}/checkpoints." };
+        var output = new Option<string>("--output") { Description = "Folder for the model package (model.onnx, manifest.json, ...).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print manifest.json to stdout instead of a summary." };
+        var command = new Command("train", "Train a model on a dataset (raw or prepared) and export model.onnx + manifest.json.")
+        {
+            model, epochs, resume, output, json,
+        };
+        dataset.AddTo(command);
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            var request = new TrainRequest
+            {
+                Dataset = dataset.ToPrepareOptions(result, result.GetValue(dataset.Dataset)!),
+                Model = result.GetValue(model)!,
+                Output = result.GetValue(output)!,
+                Training = new TrainingOptions { Epochs = result.GetValue(epochs), Resume = result.GetValue(resume) },
+            };
+            bool quiet = result.GetValue(json);
+            var progress = quiet ? null : new SynchronousProgress<EpochReport>(e => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"  epoch {e.Epoch,3}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0} samples/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}")));
+            TrainResult trained = await TrainingRun.TrainAsync(request, progress, ct);
+            if (quiet)
+            {
+                Console.WriteLine(trained.Manifest.ToJson());
+            }
+            else
+            {
+                TrainingOutcome o = trained.Outcome;
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"[green]Trained[/] {Markup.Escape(trained.Manifest.Architecture)} {Markup.Escape(trained.Manifest.Version)}: best epoch {o.BestEpoch}, validation nDCG@10 {o.BestValidationMetric:0.0000}{(o.StoppedEarly ? " (stopped early)" : "")}{(o.Resumed ? " (resumed)" : "")}."));
+                AnsiConsole.Profile.Out.Writer.WriteLine($"model: {trained.Folder}");
+            }
+
+            return RecsysCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using Recsys.Data;
+using Recsys.Evaluation;
+using Recsys.Features;
+using Recsys.Models;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Storage;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+
+namespace Recsys.Training;
+
+/// <summary>What <c>recsys train</c> does: which data, which model, how, and where the exported model goes.</summary>
+public sealed record TrainRequest
+{
+    /// <summary>A raw dataset (prepared first) or a prepared dataset folder (with stats.json).</summary>
+    public required PrepareOptions Dataset { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string Output { get; init; }
+
+    public TrainingOptions Training { get; init; } = new();
+}
+
+/// <summary>The exported model and how training went.</summary>
+public sealed record TrainResult(ModelManifest Manifest, TrainingOutcome Outcome, string Folder);
+
+/// <summary>
+/// Trains one model on a prepared dataset and exports it as a model package: <c>model.onnx</c>, vocabularies,
+/// item embeddings, validation <c>metrics.json</c>, and <c>manifest.json</c> written last (a package without
+/// it is incomplete). Checkpoints go to <c>{output}/checkpoints</c> so <c>--resume</c> can continue.
+/// </summary>
+public static class TrainingRun
+{
+    public const string CheckpointsFolder = "checkpoints";
+    public const string MetricsFile = "metrics.json";
+    public const string ItemEmbeddingsFile = "item_embeddings.bin";
+
+    public static IReadOnlyList<string> TrainableModels { get; } = ["bpr"];
+
+    public static async Task<TrainResult> TrainAsync(TrainRequest request, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (!TrainableModels.Contains(request.Model, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new DatasetException($"Unknown model '{request.Model}' for training. Trainable models: {string.Join(", ", TrainableModels)}.");
+        }
+
+        if (request.Training.Epochs <= 0)
+        {
+            throw new DatasetException($"--epochs must be positive, not {request.Training.Epochs}.");
+        }
+
+        Directory.CreateDirectory(request.Output);
+        string prepared = await PreparedFolderAsync(request, cancellationToken);
+        FeatureSpec spec = await PreparedDatasetReader.ReadSpecAsync(prepared, cancellationToken);
+        PrepareStats stats = await PreparedDatasetReader.ReadStatsAsync(prepared, cancellationToken);
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Train, cancellationToken))!;
+        PreparedSplit? validation = await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Validation, cancellationToken);
+        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
+
+        TrainingOptions options = request.Training with { CheckpointFolder = Path.Combine(request.Output, CheckpointsFolder) };
+        InteractionMatrix fit = matrix;
+        if (validation is not { Count: > 0 })
+        {
+            (PreparedSplit rows, validation) = ValidationCarve.Carve(train, options.ValidationShare, options.Seed);
+            fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
+        }
+
+        var (model, outcome) = BprTrainer.Fit(fit, validation, options, progress, cancellationToken);
+        using (model)
+        {
+            EmbeddingScorer scorer = EmbeddingScorer.From(request.Model, model);
+            // Validation metrics of the exported weights; the test split stays untouched for experiments.
+            IReadOnlyDictionary<string, double> metrics = RankingEvaluator.Evaluate(scorer, fit, validation, options.K, cancellationToken: cancellationToken).Metrics;
+
+            DateTimeOffset created = DateTimeOffset.UtcNow;
+            var manifest = new ModelManifest
+            {
+                Name = request.Dataset.Name ?? stats.Dataset,
+                Version = $"{created:yyyyMMdd-HHmmss}-{stats.ContentHash[..6]}",
+                Created = created,
+                Architecture = MatrixFactorizationExporter.Architecture,
+                TrainingDataHash = stats.ContentHash,
+                Metrics = metrics,
+                Features = spec,
+                Inputs = MatrixFactorizationExporter.Inputs,
+                Outputs = MatrixFactorizationExporter.Outputs,
+                ItemEmbeddings = new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, scorer.Dimensions),
+            };
+
+            string output = request.Output;
+            await File.WriteAllBytesAsync(Path.Combine(output, ModelManifest.ModelFile), MatrixFactorizationExporter.Export(model), cancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(output, ItemEmbeddingsFile), MemoryMarshal.AsBytes(scorer.ItemEmbeddings).ToArray(), cancellationToken);
+            File.Copy(Path.Combine(prepared, PreparedFiles.Users), Path.Combine(output, PreparedFiles.Users), overwrite: true);
+            File.Copy(Path.Combine(prepared, PreparedFiles.Items), Path.Combine(output, PreparedFiles.Items), overwrite: true);
+            await File.WriteAllTextAsync(Path.Combine(output, MetricsFile), System.Text.Json.JsonSerializer.Serialize(metrics, FeatureSpec.JsonOptions), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(output, ModelManifest.FileName), manifest.ToJson(), cancellationToken);
+            return new TrainResult(manifest, outcome, output);
+        }
+    }
+
+    private static async Task<string> PreparedFolderAsync(TrainRequest request, CancellationToken cancellationToken)
+    {
+        string dataset = request.Dataset.Dataset;
+        if (Directory.Exists(dataset) && File.Exists(Path.Combine(dataset, PreparedFiles.Stats)) && File.Exists(Path.Combine(dataset, PreparedFiles.Spec)))
+        {
+            return dataset;
+        }
+
+        string folder = Path.Combine(request.Output, "prepared");
+        await DatasetPreparer.PrepareAsync(request.Dataset, new LocalPreparedOutput(folder), cancellationToken: cancellationToken);
+        return folder;
+    }
+}
