@@ -22,7 +22,8 @@ public sealed record TrainRequest
 
     public required string Output { get; init; }
 
-    public TrainingOptions Training { get; init; } = new();
+    /// <summary>Training settings; null takes the model's defaults.</summary>
+    public TrainingOptions? Training { get; init; }
 }
 
 /// <summary>The exported model and how training went.</summary>
@@ -39,18 +40,16 @@ public static class TrainingRun
     public const string MetricsFile = "metrics.json";
     public const string ItemEmbeddingsFile = "item_embeddings.bin";
 
-    public static IReadOnlyList<string> TrainableModels { get; } = ["bpr"];
+    public static IReadOnlyList<string> TrainableModels => NeuralModels.Names;
 
     public static async Task<TrainResult> TrainAsync(TrainRequest request, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (!TrainableModels.Contains(request.Model, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new DatasetException($"Unknown model '{request.Model}' for training. Trainable models: {string.Join(", ", TrainableModels)}.");
-        }
+        NeuralModels.Require(request.Model);
 
-        if (request.Training.Epochs <= 0)
+        TrainingOptions settings = request.Training ?? NeuralDefaults.For(request.Model);
+        if (settings.Epochs <= 0)
         {
-            throw new DatasetException($"--epochs must be positive, not {request.Training.Epochs}.");
+            throw new DatasetException($"--epochs must be positive, not {settings.Epochs}.");
         }
 
         Directory.CreateDirectory(request.Output);
@@ -61,7 +60,7 @@ public static class TrainingRun
         PreparedSplit? validation = await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Validation, cancellationToken);
         var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
 
-        TrainingOptions options = request.Training with { CheckpointFolder = Path.Combine(request.Output, CheckpointsFolder) };
+        TrainingOptions options = settings with { CheckpointFolder = Path.Combine(request.Output, CheckpointsFolder) };
         InteractionMatrix fit = matrix;
         if (validation is not { Count: > 0 })
         {
@@ -69,12 +68,10 @@ public static class TrainingRun
             fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
         }
 
-        var (model, outcome) = BprTrainer.Fit(fit, validation, options, progress, cancellationToken);
-        using (model)
+        using (ITrainedModel model = NeuralModels.Fit(request.Model, fit, validation, options, progress, cancellationToken))
         {
-            EmbeddingScorer scorer = EmbeddingScorer.From(request.Model, model);
             // Validation metrics of the exported weights; the test split stays untouched for experiments.
-            IReadOnlyDictionary<string, double> metrics = RankingEvaluator.Evaluate(scorer, fit, validation, options.K, cancellationToken: cancellationToken).Metrics;
+            IReadOnlyDictionary<string, double> metrics = RankingEvaluator.Evaluate(model.Scorer, fit, validation, options.K, cancellationToken: cancellationToken).Metrics;
 
             DateTimeOffset created = DateTimeOffset.UtcNow;
             var manifest = new ModelManifest
@@ -82,23 +79,23 @@ public static class TrainingRun
                 Name = request.Dataset.Name ?? stats.Dataset,
                 Version = $"{created:yyyyMMdd-HHmmss}-{stats.ContentHash[..6]}",
                 Created = created,
-                Architecture = MatrixFactorizationExporter.Architecture,
+                Architecture = model.Architecture,
                 TrainingDataHash = stats.ContentHash,
                 Metrics = metrics,
                 Features = spec,
-                Inputs = MatrixFactorizationExporter.Inputs,
-                Outputs = MatrixFactorizationExporter.Outputs,
-                ItemEmbeddings = new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, scorer.Dimensions),
+                Inputs = model.Inputs,
+                Outputs = model.Outputs,
+                ItemEmbeddings = new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, model.EmbeddingDimensions),
             };
 
             string output = request.Output;
-            await File.WriteAllBytesAsync(Path.Combine(output, ModelManifest.ModelFile), MatrixFactorizationExporter.Export(model), cancellationToken);
-            await File.WriteAllBytesAsync(Path.Combine(output, ItemEmbeddingsFile), MemoryMarshal.AsBytes(scorer.ItemEmbeddings).ToArray(), cancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(output, ModelManifest.ModelFile), model.ExportOnnx(), cancellationToken);
+            await File.WriteAllBytesAsync(Path.Combine(output, ItemEmbeddingsFile), MemoryMarshal.AsBytes(model.ItemEmbeddings).ToArray(), cancellationToken);
             File.Copy(Path.Combine(prepared, PreparedFiles.Users), Path.Combine(output, PreparedFiles.Users), overwrite: true);
             File.Copy(Path.Combine(prepared, PreparedFiles.Items), Path.Combine(output, PreparedFiles.Items), overwrite: true);
             await File.WriteAllTextAsync(Path.Combine(output, MetricsFile), System.Text.Json.JsonSerializer.Serialize(metrics, FeatureSpec.JsonOptions), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(output, ModelManifest.FileName), manifest.ToJson(), cancellationToken);
-            return new TrainResult(manifest, outcome, output);
+            return new TrainResult(manifest, model.Outcome, output);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class BprTrainingTests : IDisposable
         var spec = await PreparedDatasetReader.ReadSpecAsync(folder);
         var train = InteractionMatrix.FromSplit((await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Train))!, spec.Users.Size, spec.Items.Size);
         var test = (await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Test))!;
-        var bpr = new BprRecommender(new TrainingOptions { Epochs = 8, PreferCuda = false });
+        var bpr = new NeuralRecommender("bpr", new TrainingOptions { Epochs = 8, PreferCuda = false });
         var pop = new PopularityRecommender();
 
         bpr.Fit(train, TestContext.Current.CancellationToken);

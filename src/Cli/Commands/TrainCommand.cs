@@ -13,7 +13,7 @@ internal static class TrainCommand
     {
         var dataset = new DatasetOptions();
         var model = new Option<string>("--model") { Description = $"Model to train: {string.Join(", ", TrainingRun.TrainableModels)}.", Required = true };
-        var epochs = new Option<int>("--epochs") { Description = "Most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+        var epochs = new Option<int?>("--epochs") { Description = "Most epochs to train (default: the model's; early stopping may end sooner)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in {output}/checkpoints." };
         var output = new Option<string>("--output") { Description = "Folder for the model package (model.onnx, manifest.json, ...).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print manifest.json to stdout instead of a summary." };
@@ -24,12 +24,13 @@ internal static class TrainCommand
         dataset.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
+            TrainingOptions defaults = NeuralDefaults.For(result.GetValue(model)!);
             var request = new TrainRequest
             {
                 Dataset = dataset.ToPrepareOptions(result, result.GetValue(dataset.Dataset)!),
                 Model = result.GetValue(model)!,
                 Output = result.GetValue(output)!,
-                Training = new TrainingOptions { Epochs = result.GetValue(epochs), Resume = result.GetValue(resume) },
+                Training = defaults with { Epochs = result.GetValue(epochs) ?? defaults.Epochs, Resume = result.GetValue(resume) },
             };
             bool quiet = result.GetValue(json);
             var progress = quiet ? null : new SynchronousProgress<EpochReport>(e => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,

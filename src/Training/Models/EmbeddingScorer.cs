@@ -15,8 +15,10 @@ internal sealed class EmbeddingScorer(string name, float[] users, float[] items,
 
     public ReadOnlySpan<float> ItemEmbeddings => items;
 
-    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException("An embedding scorer holds trained weights; train the model instead.");
+    /// <summary>Nothing to do: the scores depend on the trained embeddings only, not on the user's history.</summary>
+    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
+    {
+    }
 
     public void Score(int user, Span<float> scores)
     {

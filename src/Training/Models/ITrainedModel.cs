@@ -1,0 +1,155 @@
+using Recsys.Models;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+
+namespace Recsys.Training.Models;
+
+/// <summary>
+/// A trained neural model: how it scores in managed code, how it exports to ONNX, and its item vectors.
+/// Owns its libtorch module; dispose it when done.
+/// </summary>
+internal interface ITrainedModel : IDisposable
+{
+    string Architecture { get; }
+
+    TrainingOutcome Outcome { get; }
+
+    /// <summary>Scores with weights copied out of libtorch; ready to use (already fitted).</summary>
+    IRecommender Scorer { get; }
+
+    IReadOnlyList<TensorSpec> Inputs { get; }
+
+    IReadOnlyList<TensorSpec> Outputs { get; }
+
+    int EmbeddingDimensions { get; }
+
+    ReadOnlySpan<float> ItemEmbeddings { get; }
+
+    byte[] ExportOnnx();
+}
+
+/// <summary>The neural models <c>recsys train</c> and experiments can fit by name.</summary>
+internal static class NeuralModels
+{
+    public static IReadOnlyList<string> Names { get; } = ["bpr", "multdae"];
+
+    /// <summary>Trains <paramref name="name"/> on <paramref name="fit"/>, early-stopped on <paramref name="validation"/>.</summary>
+    public static ITrainedModel Fit(
+        string name, InteractionMatrix fit, PreparedSplit validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        switch (name.ToLowerInvariant())
+        {
+            case "bpr":
+            {
+                var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
+                return Trained(model, () => BprTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
+            }
+
+            case "multdae":
+            {
+                var model = new MultDae(fit.Items, MultDaeHidden, options.Seed);
+                return Trained(model, () => MultDaeTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMultDae(m, name, fit));
+            }
+
+            default:
+                throw Unknown(name);
+        }
+    }
+
+    /// <summary>Fails fast, before any data is read, on a name that is not a trainable model.</summary>
+    public static void Require(string name)
+    {
+        if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            throw Unknown(name);
+        }
+    }
+
+    private static Data.DatasetException Unknown(string name) =>
+        new($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
+
+    /// <summary>Mult-DAE's hidden width (the reference configuration's 600).</summary>
+    public const int MultDaeHidden = 600;
+
+    private static TrainedModel Trained<TModel>(TModel model, Func<TrainingOutcome> train, Func<TModel, TrainedModel> wrap)
+        where TModel : TorchSharp.torch.nn.Module
+    {
+        try
+        {
+            TrainingOutcome outcome = train();
+            TrainedModel trained = wrap(model);
+            trained.Outcome = outcome;
+            return trained;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private abstract class TrainedModel : ITrainedModel
+    {
+        public abstract string Architecture { get; }
+
+        public TrainingOutcome Outcome { get; set; } = null!;
+
+        public abstract IRecommender Scorer { get; }
+
+        public abstract IReadOnlyList<TensorSpec> Inputs { get; }
+
+        public abstract IReadOnlyList<TensorSpec> Outputs { get; }
+
+        public abstract int EmbeddingDimensions { get; }
+
+        public abstract ReadOnlySpan<float> ItemEmbeddings { get; }
+
+        public abstract byte[] ExportOnnx();
+
+        public abstract void Dispose();
+    }
+
+    private sealed class TrainedMatrixFactorization(MatrixFactorization model, string name) : TrainedModel
+    {
+        private readonly EmbeddingScorer _scorer = EmbeddingScorer.From(name, model);
+
+        public override string Architecture => MatrixFactorizationExporter.Architecture;
+
+        public override IRecommender Scorer => _scorer;
+
+        public override IReadOnlyList<TensorSpec> Inputs => MatrixFactorizationExporter.Inputs;
+
+        public override IReadOnlyList<TensorSpec> Outputs => MatrixFactorizationExporter.Outputs;
+
+        public override int EmbeddingDimensions => _scorer.Dimensions;
+
+        public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
+
+        public override byte[] ExportOnnx() => MatrixFactorizationExporter.Export(model);
+
+        public override void Dispose() => model.Dispose();
+    }
+
+    private sealed class TrainedMultDae(MultDae model, string name, InteractionMatrix history) : TrainedModel
+    {
+        private readonly MultDaeScorer _scorer = MultDaeScorer.From(name, model, history);
+
+        public override string Architecture => MultDaeExporter.Architecture;
+
+        public override IRecommender Scorer => _scorer;
+
+        public override IReadOnlyList<TensorSpec> Inputs => MultDaeExporter.Inputs(history.Items);
+
+        public override IReadOnlyList<TensorSpec> Outputs => MultDaeExporter.Outputs(history.Items);
+
+        public override int EmbeddingDimensions => _scorer.Dimensions;
+
+        public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
+
+        public override byte[] ExportOnnx() => MultDaeExporter.Export(model, history.Items);
+
+        public override void Dispose() => model.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Training.Models;
+using Recsys.Training.Trainer;
+
+namespace Recsys.Training;
+
+/// <summary>
+/// A neural model as an <see cref="IRecommender"/> for the evaluator and experiments. <see cref="Fit"/> holds
+/// out a share of each user's training items for early stopping, then scores with the best epoch's weights.
+/// </summary>
+public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender
+{
+    private readonly TrainingOptions _options = options ?? NeuralDefaults.For(name);
+    private IRecommender? _scorer;
+
+    public string Name => name;
+
+    public TrainingOutcome? Outcome { get; private set; }
+
+    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
+    {
+        var (rows, validation) = ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
+        InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
+        using ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
+        Outcome = trained.Outcome;
+        _scorer = trained.Scorer;
+        // Score from everything the user had in training, not only the part used for fitting.
+        _scorer.Fit(train, cancellationToken);
+    }
+
+    public void Score(int user, Span<float> scores) =>
+        (_scorer ?? throw new InvalidOperationException("Fit first.")).Score(user, scores);
+}
+
+/// <summary>Per-model training defaults, fixed before any test evaluation.</summary>
+public static class NeuralDefaults
+{
+    public static TrainingOptions For(string name) => name.ToLowerInvariant() switch
+    {
+        // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
+        "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0 },
+        _ => new TrainingOptions(),
+    };
+}
