@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Storage;
+using Recsys.Training;
+using Recsys.Training.Trainer;
+using static TorchSharp.torch;
+
+// Training throughput on MovieLens 100K next to the arithmetic bound (FLOPs per sample ÷ measured FLOP/s).
+// Usage: dotnet run -c Release --project bench/Train.Bench -- [path to ml-100k]
+string ml100k = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data", "ml-100k");
+string folder = Path.Combine(Path.GetTempPath(), "recsys-bench-train");
+await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = ml100k }, new LocalPreparedOutput(folder));
+var spec = await PreparedDatasetReader.ReadSpecAsync(folder);
+var train = InteractionMatrix.FromSplit((await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Train))!, spec.Users.Size, spec.Items.Size);
+
+double gflops = MeasureGemm();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, sgemm 1024² {gflops:0.0} GFLOP/s"));
+
+int items = spec.Items.Size;
+// BPR step per sample: 3 embedding rows of d = 64; forward ≈ 2 dot products (4d), backward ≈ 2× forward, Adam ≈ 10 per touched weight.
+double bprFlops = (3 * 4.0 * 64) + (10 * 3 * 64);
+// Mult-DAE per user: two dense I×600 matmuls forward (2·2·I·600), backward twice that, softmax ≈ 5·I.
+double daeFlops = (3 * 2 * 2.0 * items * 600) + (5.0 * items);
+Report("bpr (samples = interactions)", "bpr", bprFlops);
+Report("multdae (samples = users)", "multdae", daeFlops);
+
+void Report(string label, string model, double flopsPerSample)
+{
+    var epochs = new List<EpochReport>();
+    var options = NeuralDefaults.For(model) with { Epochs = 4, Patience = 100, PreferCuda = false };
+    new NeuralRecommender(model, options, new Progress(epochs.Add)).Fit(train);
+    double median = epochs.Skip(1).Select(e => e.SamplesPerSecond).Order().ElementAt((epochs.Count - 1) / 2);
+    double bound = gflops * 1e9 / flopsPerSample;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  {label,-30} {median,12:N0} samples/s   bound {bound,14:N0} samples/s   ({median / bound:P1} of the arithmetic bound; {flopsPerSample:N0} FLOP/sample)"));
+}
+
+static double MeasureGemm()
+{
+    using var a = randn(1024, 1024);
+    using var b = randn(1024, 1024);
+    for (int i = 0; i < 3; i++) { using var warm = a.matmul(b); }
+    var watch = Stopwatch.StartNew();
+    const int runs = 20;
+    for (int i = 0; i < runs; i++) { using var c = a.matmul(b); }
+    return runs * 2.0 * 1024 * 1024 * 1024 / watch.Elapsed.TotalSeconds / 1e9;
+}
+
+internal sealed class Progress(Action<EpochReport> report) : IProgress<EpochReport>
+{
+    public void Report(EpochReport value) => report(value);
+}
