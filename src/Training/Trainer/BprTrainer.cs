@@ -59,14 +59,7 @@ internal static class BprTrainer
             Tensor q = tensor(negatives.AsSpan(0, n).ToArray(), device: device);
             optimizer.zero_grad();
             Tensor loss = PairwiseLoss.Bpr(model.forward(u, p), model.forward(u, q)) + (options.Regularization * model.Penalty(u, p, q));
-            loss.backward();
-            if (options.ClipNorm > 0)
-            {
-                nn.utils.clip_grad_norm_(model.parameters(), options.ClipNorm);
-            }
-
-            optimizer.step();
-            total += loss.item<float>() * n;
+            total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
             steps++;
         }
 

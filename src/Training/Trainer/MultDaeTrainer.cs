@@ -62,14 +62,7 @@ internal static class MultDaeTrainer
             optimizer.zero_grad();
             Tensor logits = model.Forward(x, keep);
             Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
-            loss.backward();
-            if (options.ClipNorm > 0)
-            {
-                nn.utils.clip_grad_norm_(model.parameters(), options.ClipNorm);
-            }
-
-            optimizer.step();
-            total += loss.item<float>() * n;
+            total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
             steps++;
         }
 
