@@ -22,9 +22,20 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
     {
         var (rows, validation) = ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
         InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
-        using ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
+        ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
         Outcome = trained.Outcome;
-        _scorer = trained.Scorer;
+        if (_options.RefitOnAllTraining)
+        {
+            int epochs = Math.Max(1, trained.Outcome.BestEpoch);
+            trained.Dispose();
+            trained = NeuralModels.Fit(name, train, validation: null, _options with { Epochs = epochs, Resume = false, CheckpointFolder = null }, progress, cancellationToken);
+        }
+
+        using (trained)
+        {
+            _scorer = trained.Scorer;
+        }
+
         // Score from everything the user had in training, not only the part used for fitting.
         _scorer.Fit(train, cancellationToken);
     }
@@ -39,7 +50,7 @@ public static class NeuralDefaults
     public static TrainingOptions For(string name) => name.ToLowerInvariant() switch
     {
         // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
-        "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0 },
+        "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0 },
         _ => new TrainingOptions(),
     };
 }

@@ -157,5 +157,18 @@ public sealed class BprTrainingTests : IDisposable
         second.Dispose();
     }
 
+    [Fact]
+    public void Train_WithoutValidation_RunsEveryEpochAndKeepsTheLastWeights()
+    {
+        InteractionMatrix data = Clustered();
+        using var model = new MatrixFactorization(data.Users, data.Items, 8, seed: 3);
+
+        TrainingOutcome outcome = BprTrainer.Train(model, data, validation: null, Small(epochs: 3), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal((3, 3, false), (outcome.EpochsRun, outcome.BestEpoch, outcome.StoppedEarly));
+        using var fresh = new MatrixFactorization(data.Users, data.Items, 8, seed: 3);
+        Assert.NotEqual(Weights(fresh), Weights(model));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

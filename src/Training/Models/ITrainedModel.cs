@@ -35,9 +35,12 @@ internal static class NeuralModels
 {
     public static IReadOnlyList<string> Names { get; } = ["bpr", "multdae"];
 
-    /// <summary>Trains <paramref name="name"/> on <paramref name="fit"/>, early-stopped on <paramref name="validation"/>.</summary>
+    /// <summary>
+    /// Trains <paramref name="name"/> on <paramref name="fit"/>, early-stopped on <paramref name="validation"/>,
+    /// or for exactly the configured epochs when there is no validation split.
+    /// </summary>
     public static ITrainedModel Fit(
-        string name, InteractionMatrix fit, PreparedSplit validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        string name, InteractionMatrix fit, PreparedSplit? validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         switch (name.ToLowerInvariant())
         {
@@ -49,7 +52,7 @@ internal static class NeuralModels
 
             case "multdae":
             {
-                var model = new MultDae(fit.Items, MultDaeHidden, options.Seed);
+                var model = new MultDae(fit.Items, options.Dimensions, options.Seed);
                 return Trained(model, () => MultDaeTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMultDae(m, name, fit));
             }
 
@@ -69,9 +72,6 @@ internal static class NeuralModels
 
     private static Data.DatasetException Unknown(string name) =>
         new($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
-
-    /// <summary>Mult-DAE's hidden width (the reference configuration's 600).</summary>
-    public const int MultDaeHidden = 600;
 
     private static TrainedModel Trained<TModel>(TModel model, Func<TrainingOutcome> train, Func<TModel, TrainedModel> wrap)
         where TModel : TorchSharp.torch.nn.Module

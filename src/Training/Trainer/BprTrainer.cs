@@ -16,7 +16,7 @@ namespace Recsys.Training.Trainer;
 internal static class BprTrainer
 {
     public static TrainingOutcome Train(
-        MatrixFactorization model, InteractionMatrix train, PreparedSplit validation, TrainingOptions options,
+        MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         Device device = TrainingDevice.Select(options.PreferCuda);
@@ -26,7 +26,7 @@ internal static class BprTrainer
         return EpochLoop.Run(
             model, optimizer, options,
             epoch => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
-            () => RankingEvaluator.Evaluate(EmbeddingScorer.From("validation", model), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
+            validation is null ? null : () => RankingEvaluator.Evaluate(EmbeddingScorer.From("validation", model), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
             progress, cancellationToken);
     }
 

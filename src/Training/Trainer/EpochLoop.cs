@@ -10,13 +10,13 @@ internal readonly record struct EpochResult(double Loss, int Steps, int Samples)
 /// <summary>
 /// The part of training every model shares: learning-rate schedule, an epoch at a time, validation after each,
 /// best weights kept, a checkpoint per epoch, early stopping, and resuming from the last checkpoint. The
-/// model-specific trainer supplies one epoch's work and the validation metric.
+/// model-specific trainer supplies one epoch's work and the validation metric (none for a refit).
 /// </summary>
 internal static class EpochLoop
 {
     public static TrainingOutcome Run(
         nn.Module model, optim.Optimizer optimizer, TrainingOptions options,
-        Func<int, EpochResult> runEpoch, Func<double> validate,
+        Func<int, EpochResult> runEpoch, Func<double>? validate,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         int startEpoch = 0;
@@ -54,13 +54,17 @@ internal static class EpochLoop
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
             model.eval();
-            double metric;
-            using (no_grad())
+            double metric = double.NaN;
+            if (validate is not null)
             {
-                metric = validate();
+                using (no_grad())
+                {
+                    metric = validate();
+                }
             }
 
-            bool improved = metric > state.BestMetric;
+            // Without validation (a refit for a chosen number of epochs) the latest weights are the result.
+            bool improved = validate is null || metric > state.BestMetric;
             if (improved)
             {
                 best = Checkpoint.Snapshot(model);

@@ -17,7 +17,7 @@ internal static class MultDaeTrainer
     public const double InputDropout = 0.5;
 
     public static TrainingOutcome Train(
-        MultDae model, InteractionMatrix train, PreparedSplit validation, TrainingOptions options,
+        MultDae model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         Device device = TrainingDevice.Select(options.PreferCuda);
@@ -27,7 +27,7 @@ internal static class MultDaeTrainer
         return EpochLoop.Run(
             model, optimizer, options,
             epoch => RunEpoch(model, optimizer, train, users, options, epoch, device, cancellationToken),
-            () => RankingEvaluator.Evaluate(MultDaeScorer.From("validation", model, train), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
+            validation is null ? null : () => RankingEvaluator.Evaluate(MultDaeScorer.From("validation", model, train), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
             progress, cancellationToken);
     }
 

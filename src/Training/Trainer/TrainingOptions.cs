@@ -40,6 +40,13 @@ public sealed record TrainingOptions
     public bool Resume { get; init; }
 
     public bool PreferCuda { get; init; } = true;
+
+    /// <summary>
+    /// After early stopping has chosen the number of epochs on held-out items, train a fresh model on all
+    /// training items for that many epochs. Experiments do this; <c>recsys train</c> keeps the early-stopped
+    /// weights so that its checkpoints and --resume describe the exported model.
+    /// </summary>
+    public bool RefitOnAllTraining { get; init; } = true;
 }
 
 /// <summary>What one epoch did, for progress bars and job records.</summary>
