@@ -20,7 +20,9 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
-        var (rows, validation) = ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
+        var (rows, validation) = NeuralModels.IsSequential(name)
+            ? ValidationCarve.Latest(train.ToSplit())
+            : ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
         InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
         ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
         Outcome = trained.Outcome;
@@ -50,6 +52,7 @@ public static class NeuralDefaults
     public static TrainingOptions For(string name) => name.ToLowerInvariant() switch
     {
         // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
+        "sasrec" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 },
         "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0 },
         _ => new TrainingOptions(),
     };

@@ -40,7 +40,7 @@ public static class TrainingRun
     public const string MetricsFile = "metrics.json";
     public const string ItemEmbeddingsFile = "item_embeddings.bin";
 
-    public static IReadOnlyList<string> TrainableModels => NeuralModels.Names;
+    public static IReadOnlyList<string> TrainableModels => NeuralModels.Exportable;
 
     public static async Task<TrainResult> TrainAsync(TrainRequest request, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {

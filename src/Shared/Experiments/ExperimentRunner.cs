@@ -61,6 +61,11 @@ public static class ExperimentRunner
         }
 
         var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
+        // Leave-last-out: models fit on everything before the test item (train + validation), as is standard,
+        // so the test item is predicted from the user's full history; tuning still uses validation alone.
+        InteractionMatrix final = validation is { Count: > 0 } && options.Protocol != Protocol.Recommenders
+            ? InteractionMatrix.FromSplit(train.Concat(validation), spec.Users.Size, spec.Items.Size)
+            : matrix;
         IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
         var runs = new List<ModelRun>();
         (InteractionMatrix Fit, PreparedSplit Validation)? tuningData = null;
@@ -80,13 +85,13 @@ public static class ExperimentRunner
             IRecommender model = create();
             progress?.Report(new ExperimentProgress("fitting", descriptor.Name));
             long started = Stopwatch.GetTimestamp();
-            model.Fit(matrix, cancellationToken);
+            model.Fit(final, cancellationToken);
             double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
             progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
             EvaluationResult evaluation = options.Protocol == Protocol.Sampled
-                ? SampledEvaluator.Evaluate(model, matrix, test, options.K, alsoSeen: validation, cancellationToken: cancellationToken)
-                : RankingEvaluator.Evaluate(model, matrix, test, options.K, validation, genres, graded: spec.Label.Kind == LabelKind.Rating, cancellationToken);
+                ? SampledEvaluator.Evaluate(model, final, test, options.K, cancellationToken: cancellationToken)
+                : RankingEvaluator.Evaluate(model, final, test, options.K, itemFeatures: genres, graded: spec.Label.Kind == LabelKind.Rating, cancellationToken: cancellationToken);
             runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, evaluation) { Tuning = tuning });
             (model as IDisposable)?.Dispose();
         }

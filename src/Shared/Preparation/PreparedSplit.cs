@@ -4,4 +4,8 @@ namespace Recsys.Preparation;
 public sealed record PreparedSplit(int[] Users, int[] Items, float[] Labels, long[] Timestamps)
 {
     public int Count => Users.Length;
+
+    /// <summary>The rows of both splits in one.</summary>
+    public PreparedSplit Concat(PreparedSplit other) =>
+        new([.. Users, .. other.Users], [.. Items, .. other.Items], [.. Labels, .. other.Labels], [.. Timestamps, .. other.Timestamps]);
 }

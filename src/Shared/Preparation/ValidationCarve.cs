@@ -33,6 +33,25 @@ public static class ValidationCarve
         return (Select(train, fit), Select(train, validation));
     }
 
+    /// <summary>Each user's latest row (by time, ties by item) as validation, for users with at least two rows.</summary>
+    public static (PreparedSplit Fit, PreparedSplit Validation) Latest(PreparedSplit train)
+    {
+        var latest = new Dictionary<int, int>();
+        var counts = new Dictionary<int, int>();
+        for (int i = 0; i < train.Count; i++)
+        {
+            int user = train.Users[i];
+            counts[user] = counts.GetValueOrDefault(user) + 1;
+            if (!latest.TryGetValue(user, out int best) || (train.Timestamps[i], train.Items[i]).CompareTo((train.Timestamps[best], train.Items[best])) > 0)
+            {
+                latest[user] = i;
+            }
+        }
+
+        var held = latest.Where(p => counts[p.Key] >= 2).Select(p => p.Value).ToHashSet();
+        return (Select(train, [.. Enumerable.Range(0, train.Count).Where(i => !held.Contains(i))]), Select(train, [.. held.Order()]));
+    }
+
     private static PreparedSplit Select(PreparedSplit split, List<int> rows) => new(
         [.. rows.Select(i => split.Users[i])], [.. rows.Select(i => split.Items[i])],
         [.. rows.Select(i => split.Labels[i])], [.. rows.Select(i => split.Timestamps[i])]);

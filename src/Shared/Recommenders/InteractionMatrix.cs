@@ -11,9 +11,11 @@ public sealed class InteractionMatrix
     private readonly int[] _offsets;
     private readonly int[] _items;
     private readonly float[] _values;
+    private readonly long[] _timestamps;
 
-    private InteractionMatrix(int users, int items, int[] offsets, int[] itemIndices, float[] values)
+    private InteractionMatrix(int users, int items, int[] offsets, int[] itemIndices, float[] values, long[] timestamps)
     {
+        _timestamps = timestamps;
         Users = users;
         Items = items;
         _offsets = offsets;
@@ -39,12 +41,23 @@ public sealed class InteractionMatrix
 
     public ReadOnlySpan<int> ItemsOf(int user) => _items.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
 
+    /// <summary>The user's items from oldest to newest (ties by item index), for sequential models.</summary>
+    public int[] ItemsByTime(int user)
+    {
+        int start = _offsets[user];
+        int count = _offsets[user + 1] - start;
+        int[] items = _items.AsSpan(start, count).ToArray();
+        long[] times = _timestamps.AsSpan(start, count).ToArray();
+        Array.Sort(times, items);
+        return items;
+    }
+
     /// <summary>Users with at least one interaction, ascending.</summary>
     public int[] UsersWithItems() => [.. Enumerable.Range(0, Users).Where(u => _offsets[u + 1] > _offsets[u])];
 
     public ReadOnlySpan<float> ValuesOf(int user) => _values.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
 
-    /// <summary>The interactions back as a split (rows ordered by user, then item; timestamps are not kept).</summary>
+    /// <summary>The interactions back as a split (rows ordered by user, then item).</summary>
     public PreparedSplit ToSplit()
     {
         int[] users = new int[Count];
@@ -53,7 +66,7 @@ public sealed class InteractionMatrix
             Array.Fill(users, u, _offsets[u], _offsets[u + 1] - _offsets[u]);
         }
 
-        return new PreparedSplit(users, (int[])_items.Clone(), (float[])_values.Clone(), new long[Count]);
+        return new PreparedSplit(users, (int[])_items.Clone(), (float[])_values.Clone(), (long[])_timestamps.Clone());
     }
 
     /// <summary>Builds the matrix from a split; <paramref name="users"/> and <paramref name="items"/> are the vocabulary sizes.</summary>
@@ -72,19 +85,21 @@ public sealed class InteractionMatrix
 
         int[] cursor = offsets[..^1].ToArray();
         int[] itemIndices = new int[split.Count];
-        float[] values = new float[split.Count];
+        int[] rows = new int[split.Count];
         for (int i = 0; i < split.Count; i++)
         {
             int at = cursor[split.Users[i]]++;
             itemIndices[at] = split.Items[i];
-            values[at] = split.Labels[i];
+            rows[at] = i;
         }
 
         for (int u = 0; u < users; u++)
         {
-            Array.Sort(itemIndices, values, offsets[u], offsets[u + 1] - offsets[u]);
+            Array.Sort(itemIndices, rows, offsets[u], offsets[u + 1] - offsets[u]);
         }
 
-        return new InteractionMatrix(users, items, offsets, itemIndices, values);
+        float[] values = [.. rows.Select(r => split.Labels[r])];
+        long[] timestamps = [.. rows.Select(r => split.Timestamps[r])];
+        return new InteractionMatrix(users, items, offsets, itemIndices, values, timestamps);
     }
 }

@@ -21,7 +21,20 @@ public sealed record TrainingOptions
     /// <summary>Gradients are clipped to this global norm (0: off).</summary>
     public double ClipNorm { get; init; } = 5;
 
+    /// <summary>Embedding or hidden width.</summary>
     public int Dimensions { get; init; } = 64;
+
+    /// <summary>Sequential models: items of history the model sees (the most recent ones).</summary>
+    public int SequenceLength { get; init; } = 50;
+
+    /// <summary>Sequential models: self-attention blocks.</summary>
+    public int Blocks { get; init; } = 2;
+
+    /// <summary>Sequential models: attention heads per block.</summary>
+    public int Heads { get; init; } = 1;
+
+    /// <summary>Dropout rate inside the network (sequential models).</summary>
+    public double Dropout { get; init; } = 0.2;
 
     public int Seed { get; init; } = 42;
 

@@ -1,0 +1,141 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Models;
+
+/// <summary>
+/// A SASRec-style sequential recommender (Kang and McAuley, ICDM 2018): item + position embeddings, a stack of
+/// causal self-attention blocks (pre-layer-norm, residual, feed-forward), and the next item scored as the
+/// dot product of the last hidden state with the item embeddings. Width, depth, heads and sequence length
+/// are configuration; this is the system's "large model". Trained with a full softmax over the catalogue.
+/// </summary>
+internal sealed class SasRec : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding _items;
+    private readonly Embedding _positions;
+    private readonly ModuleList<CausalSelfAttentionBlock> _blocks;
+    private readonly LayerNorm _final;
+    private readonly Dropout _dropout;
+
+    public SasRec(int items, SasRecShape shape, int seed)
+        : base(nameof(SasRec))
+    {
+        Shape = shape;
+        _items = nn.Embedding(items, shape.Dimensions, padding_idx: 0);
+        _positions = nn.Embedding(shape.MaxLength, shape.Dimensions);
+        _blocks = nn.ModuleList([.. Enumerable.Range(0, shape.Blocks).Select(_ => new CausalSelfAttentionBlock(shape.Dimensions, shape.Heads, shape.Dropout))]);
+        _final = nn.LayerNorm(shape.Dimensions);
+        _dropout = nn.Dropout(shape.Dropout);
+        RegisterComponents();
+        Initialise(seed);
+    }
+
+    public SasRecShape Shape { get; }
+
+    public Tensor ItemWeights => _items.weight!;
+
+    /// <summary>Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding).</summary>
+    public override Tensor forward(Tensor sequence)
+    {
+        using var scope = NewDisposeScope();
+        long length = sequence.shape[1];
+        Tensor positions = arange(length, dtype: int64, device: sequence.device).unsqueeze(0);
+        Tensor x = (_items.forward(sequence) * Math.Sqrt(Shape.Dimensions)) + _positions.forward(positions);
+        Tensor keep = sequence.ne(0).unsqueeze(-1).to(x.dtype);
+        x = _dropout.forward(x) * keep;
+        // True above the diagonal: a position may not attend to later positions.
+        Tensor future = ones(length, length, dtype: @bool, device: sequence.device).triu(1);
+        foreach (CausalSelfAttentionBlock block in _blocks)
+        {
+            x = block.forward(x, future) * keep;
+        }
+
+        return _final.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Seeded initialisation of every weight (the process-wide generator would make runs differ).</summary>
+    private void Initialise(int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)(uint)seed, CPU);
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (parameter.dim() == 2)
+            {
+                SeededInit.Normal(parameter, 0.02, generator);
+            }
+            else if (name.EndsWith("bias", StringComparison.Ordinal))
+            {
+                using var noGrad = no_grad();
+                parameter.zero_();
+            }
+        }
+
+        using (no_grad())
+        {
+            _items.weight![0].zero_();
+        }
+    }
+}
+
+/// <summary>The size of a SASRec model.</summary>
+internal sealed record SasRecShape(int Dimensions = 64, int MaxLength = 50, int Blocks = 2, int Heads = 1, double Dropout = 0.2);
+
+/// <summary>Pre-norm causal multi-head self-attention followed by a position-wise feed-forward layer, both residual.</summary>
+internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly LayerNorm _attentionNorm;
+    private readonly Linear _query;
+    private readonly Linear _key;
+    private readonly Linear _value;
+    private readonly Linear _output;
+    private readonly LayerNorm _feedForwardNorm;
+    private readonly Linear _expand;
+    private readonly Linear _contract;
+    private readonly Dropout _dropout;
+    private readonly int _heads;
+
+    public CausalSelfAttentionBlock(int dimensions, int heads, double dropout)
+        : base(nameof(CausalSelfAttentionBlock))
+    {
+        if (dimensions % heads != 0)
+        {
+            throw new ArgumentException($"Width {dimensions} is not divisible by {heads} heads.", nameof(heads));
+        }
+
+        _heads = heads;
+        _attentionNorm = nn.LayerNorm(dimensions);
+        _query = nn.Linear(dimensions, dimensions);
+        _key = nn.Linear(dimensions, dimensions);
+        _value = nn.Linear(dimensions, dimensions);
+        _output = nn.Linear(dimensions, dimensions);
+        _feedForwardNorm = nn.LayerNorm(dimensions);
+        _expand = nn.Linear(dimensions, dimensions);
+        _contract = nn.Linear(dimensions, dimensions);
+        _dropout = nn.Dropout(dropout);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor future)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.shape[0];
+        long length = x.shape[1];
+        long width = x.shape[2];
+        long headWidth = width / _heads;
+
+        Tensor h = _attentionNorm.forward(x);
+        Tensor Split(Linear projection) => projection.forward(h).view(batch, length, _heads, headWidth).transpose(1, 2);
+        Tensor q = Split(_query);
+        Tensor k = Split(_key);
+        Tensor v = Split(_value);
+        Tensor scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headWidth);
+        Tensor weights = _dropout.forward(nn.functional.softmax(scores.masked_fill(future, -1e9), -1));
+        Tensor attended = weights.matmul(v).transpose(1, 2).reshape(batch, length, width);
+        x = x + _dropout.forward(_output.forward(attended));
+
+        Tensor f = _contract.forward(_dropout.forward(nn.functional.relu(_expand.forward(_feedForwardNorm.forward(x)))));
+        return (x + _dropout.forward(f)).MoveToOuterDisposeScope();
+    }
+}
