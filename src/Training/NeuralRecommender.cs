@@ -20,9 +20,7 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
-        var (rows, validation) = NeuralModels.IsSequential(name)
-            ? ValidationCarve.Latest(train.ToSplit())
-            : ValidationCarve.Carve(train.ToSplit(), _options.ValidationShare, _options.Seed);
+        var (rows, validation) = NeuralModels.CarveValidation(name, train.ToSplit(), _options);
         InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
         ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
         Outcome = trained.Outcome;

@@ -64,7 +64,7 @@ public static class TrainingRun
         InteractionMatrix fit = matrix;
         if (validation is not { Count: > 0 })
         {
-            (PreparedSplit rows, validation) = ValidationCarve.Carve(train, options.ValidationShare, options.Seed);
+            (PreparedSplit rows, validation) = NeuralModels.CarveValidation(request.Model, train, options);
             fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
         }
 

@@ -1,6 +1,11 @@
+using Microsoft.ML.OnnxRuntime;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
+using Recsys.Scoring;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using TorchSharp;
 using Recsys.Training.Trainer;
 using Xunit;
 
@@ -51,6 +56,44 @@ public sealed class SasRecTests
         double sequential = RankingEvaluator.Evaluate(sasrec, train, test, 1).Metrics["hr@1"];
         double popular = RankingEvaluator.Evaluate(pop, train, test, 1).Metrics["hr@1"];
         Assert.True(sequential > 0.8 && sequential > popular + 0.4, $"sasrec hr@1 {sequential:0.000}, pop hr@1 {popular:0.000}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void Export_MatchesTheTorchSharpForwardPassOnOnnxRuntime(int batch)
+    {
+        var shape = new SasRecShape(Dimensions: 16, MaxLength: 12, Blocks: 2, Heads: 2, Dropout: 0.1);
+        using var model = new SasRec(40, shape, seed: 6);
+        model.eval();
+        var random = new Random(batch);
+        long[] sequences = new long[batch * 12];
+        for (int b = 0; b < batch; b++)
+        {
+            int used = b == 0 ? 0 : random.Next(1, 13); // the first row is all padding
+            for (int t = 12 - used; t < 12; t++)
+            {
+                sequences[(b * 12) + t] = random.Next(1, 40);
+            }
+        }
+
+        float[] expected;
+        using (torch.no_grad())
+        using (var scope = torch.NewDisposeScope())
+        {
+            torch.Tensor hidden = model.forward(torch.tensor(sequences, [batch, 12]));
+            expected = hidden[.., -1, ..].matmul(model.ItemWeights.t()).contiguous().data<float>().ToArray();
+        }
+
+        using InferenceSession session = OnnxSessionFactory.Create(SasRecExporter.Export(model), ExecutionProvider.Cpu);
+        using OrtValue input = OrtValue.CreateTensorValueFromMemory(sequences, [batch, 12]);
+        using var run = new RunOptions();
+        using var outputs = session.Run(run, [SasRecExporter.SequenceInput], [input], [SasRecExporter.ScoreOutput]);
+        float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        Assert.Equal(batch * 40, actual.Length);
+        float difference = expected.Zip(actual, (e, x) => Math.Abs(e - x)).Max();
+        Assert.True(difference <= 1e-4f, $"max |torch - onnx| = {difference}");
     }
 
     [Fact]

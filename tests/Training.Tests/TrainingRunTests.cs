@@ -55,7 +55,7 @@ public sealed class TrainingRunTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<DatasetException>(() => TrainAsync("neumf"));
 
-        Assert.Equal("Unknown model 'neumf' for training. Trainable models: bpr, multdae.", error.Message);
+        Assert.Equal("Unknown model 'neumf' for training. Trainable models: bpr, multdae, sasrec.", error.Message);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -36,10 +36,16 @@ internal static class NeuralModels
     public static IReadOnlyList<string> Names { get; } = ["bpr", "multdae", "sasrec"];
 
     /// <summary>The models <c>recsys train</c> can export to ONNX.</summary>
-    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "multdae"];
+    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "multdae", "sasrec"];
 
-    /// <summary>Sequential models learn from order: their validation is each user's latest item.</summary>
-    public static bool IsSequential(string name) => name.Equals("sasrec", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Held-out training items for early stopping: each user's latest item for sequential models (they learn
+    /// from order), a seeded share of each user's items otherwise.
+    /// </summary>
+    public static (PreparedSplit Fit, PreparedSplit Validation) CarveValidation(string name, PreparedSplit train, TrainingOptions options) =>
+        name.Equals("sasrec", StringComparison.OrdinalIgnoreCase)
+            ? ValidationCarve.Latest(train)
+            : ValidationCarve.Carve(train, options.ValidationShare, options.Seed);
 
     /// <summary>
     /// Trains <paramref name="name"/> on <paramref name="fit"/>, early-stopped on <paramref name="validation"/>,
@@ -149,21 +155,19 @@ internal static class NeuralModels
     {
         private readonly EmbeddingScorer _scorer = SasRecScorer.From(name, model, history);
 
-        public override string Architecture => "sasrec";
+        public override string Architecture => SasRecExporter.Architecture;
 
         public override IRecommender Scorer => _scorer;
 
-        public override IReadOnlyList<TensorSpec> Inputs => [new("sequence", "int64", ["batch", model.Shape.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture)])];
+        public override IReadOnlyList<TensorSpec> Inputs => SasRecExporter.Inputs(model.Shape.MaxLength);
 
-        public override IReadOnlyList<TensorSpec> Outputs => [new("score", "float32", ["batch", history.Items.ToString(System.Globalization.CultureInfo.InvariantCulture)])];
+        public override IReadOnlyList<TensorSpec> Outputs => SasRecExporter.Outputs(history.Items);
 
         public override int EmbeddingDimensions => model.Shape.Dimensions;
 
         public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
 
-        // The attention blocks need their own ONNX graph (MatMul/Softmax/LayerNormalization); until it exists
-        // recsys train offers only the exportable models, so this is never reached from the CLI.
-        public override byte[] ExportOnnx() => throw new NotSupportedException("sasrec cannot be exported to ONNX yet; use it in recsys experiment.");
+        public override byte[] ExportOnnx() => SasRecExporter.Export(model);
 
         public override void Dispose() => model.Dispose();
     }

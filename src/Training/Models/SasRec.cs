@@ -35,6 +35,12 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
 
     public Tensor ItemWeights => _items.weight!;
 
+    public Tensor PositionWeights => _positions.weight!;
+
+    public IReadOnlyList<CausalSelfAttentionBlock> Blocks => [.. _blocks];
+
+    public LayerNorm FinalNorm => _final;
+
     /// <summary>Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding).</summary>
     public override Tensor forward(Tensor sequence)
     {
@@ -95,6 +101,12 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
     private readonly Linear _contract;
     private readonly Dropout _dropout;
     private readonly int _heads;
+
+    public int Heads => _heads;
+
+    /// <summary>The block's layers in forward order, for the exporter.</summary>
+    public (LayerNorm AttentionNorm, Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm FeedForwardNorm, Linear Expand, Linear Contract) Layers =>
+        (_attentionNorm, _query, _key, _value, _output, _feedForwardNorm, _expand, _contract);
 
     public CausalSelfAttentionBlock(int dimensions, int heads, double dropout)
         : base(nameof(CausalSelfAttentionBlock))

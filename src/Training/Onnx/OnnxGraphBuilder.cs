@@ -35,6 +35,7 @@ internal sealed class OnnxGraphBuilder
     public void AddInitializer(string name, ReadOnlySpan<float> values, params long[] dims) =>
         AddInitializer(name, TensorProto.Types.DataType.Float, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), dims);
 
+    /// <summary>A scalar (no dims) or tensor of int64.</summary>
     public void AddInitializer(string name, ReadOnlySpan<long> values, params long[] dims) =>
         AddInitializer(name, TensorProto.Types.DataType.Int64, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), dims);
 
@@ -42,6 +43,11 @@ internal sealed class OnnxGraphBuilder
     public string AddNode(string opType, IEnumerable<string> inputs, string output, params OnnxAttribute[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = $"{opType}_{_nodeCount++}" };
+        if (_graph.Node.Any(n => n.Output.Contains(output)) || _graph.Initializer.Any(i => i.Name == output))
+        {
+            throw new InvalidOperationException($"The graph already has a value named '{output}'.");
+        }
+
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         foreach (OnnxAttribute attribute in attributes)
