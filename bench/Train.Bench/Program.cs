@@ -23,8 +23,13 @@ int items = spec.Items.Size;
 double bprFlops = (3 * 4.0 * 64) + (10 * 3 * 64);
 // Mult-DAE per user: two dense I×600 matmuls forward (2·2·I·600), backward twice that, softmax ≈ 5·I.
 double daeFlops = (3 * 2 * 2.0 * items * 600) + (5.0 * items);
+// SASRec per user sequence (L = 50, d = 64, 2 blocks): per position and block 12·d² (projections, feed-forward)
+// + 4·L·d (attention), plus the full-softmax output 2·d·I per position; backward ≈ 2× forward.
+const double L = 50, D = 64;
+double sasrecFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * items));
 Report("bpr (samples = interactions)", "bpr", bprFlops);
 Report("multdae (samples = users)", "multdae", daeFlops);
+Report("sasrec (samples = users)", "sasrec", sasrecFlops);
 
 void Report(string label, string model, double flopsPerSample)
 {
