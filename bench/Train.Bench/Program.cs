@@ -30,11 +30,14 @@ double sasrecFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * item
 Report("bpr (samples = interactions)", "bpr", bprFlops);
 Report("multdae (samples = users)", "multdae", daeFlops);
 Report("sasrec (samples = users)", "sasrec", sasrecFlops);
+// Sampled softmax: the output layer costs 2·d·(K + 1) per position instead of 2·d·I.
+double sampledFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * 257));
+Report("sasrec, 256 sampled negatives", "sasrec", sampledFlops, o => o with { SampledNegatives = 256 });
 
-void Report(string label, string model, double flopsPerSample)
+void Report(string label, string model, double flopsPerSample, Func<TrainingOptions, TrainingOptions>? adjust = null)
 {
     var epochs = new List<EpochReport>();
-    var options = NeuralDefaults.For(model) with { Epochs = 4, Patience = 100, PreferCuda = false };
+    var options = (adjust ?? (o => o))(NeuralDefaults.For(model) with { Epochs = 4, Patience = 100, PreferCuda = false });
     new NeuralRecommender(model, options, new Progress(epochs.Add)).Fit(train);
     double median = epochs.Skip(1).Select(e => e.SamplesPerSecond).Order().ElementAt((epochs.Count - 1) / 2);
     double bound = gflops * 1e9 / flopsPerSample;

@@ -39,13 +39,16 @@ public sealed class SasRecTests
         return (InteractionMatrix.FromSplit(Split(train), 121, items + 1), Split(test));
     }
 
-    [Fact]
-    public void Fit_OrderedWalks_PredictsTheNextItemFarBetterThanPopularity()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void Fit_OrderedWalks_PredictsTheNextItemFarBetterThanPopularity(int sampledNegatives)
     {
         var (train, test) = Walks();
         var options = NeuralDefaults.For("sasrec") with
         {
             Epochs = 60, Dimensions = 16, SequenceLength = 10, Dropout = 0.1, LearningRate = 5e-3f, Patience = 60, PreferCuda = false,
+            SampledNegatives = sampledNegatives,
         };
         var sasrec = new NeuralRecommender("sasrec", options);
         var pop = new PopularityRecommender();

@@ -36,6 +36,12 @@ public sealed record TrainingOptions
     /// <summary>Dropout rate inside the network (sequential models).</summary>
     public double Dropout { get; init; } = 0.2;
 
+    /// <summary>
+    /// Sequential models: 0 trains with a full softmax over the catalogue; N &gt; 0 with a sampled softmax over
+    /// N popularity-sampled negatives per batch, corrected by log Q (cheaper on large catalogues).
+    /// </summary>
+    public int SampledNegatives { get; init; }
+
     public int Seed { get; init; } = 42;
 
     /// <summary>Stop after this many epochs without a better validation nDCG@k.</summary>
