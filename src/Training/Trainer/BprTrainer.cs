@@ -19,14 +19,11 @@ internal static class BprTrainer
         MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Device device = TrainingDevice.Select(options.PreferCuda);
-        model.to(device);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         PreparedSplit rows = train.ToSplit();
-        return EpochLoop.Run(
-            model, optimizer, options,
-            epoch => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
-            validation is null ? null : () => RankingEvaluator.Evaluate(EmbeddingScorer.From("validation", model), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
+        return EpochLoop.Train(
+            model, options,
+            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
+            EpochLoop.ValidationNdcg(() => EmbeddingScorer.From("validation", model), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Recsys.Evaluation;
+using Recsys.Preparation;
+using Recsys.Recommenders;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +17,24 @@ internal readonly record struct EpochResult(double Loss, int Steps, int Samples)
 /// </summary>
 internal static class EpochLoop
 {
+    /// <summary>Moves the model to the training device, makes its Adam optimiser, and runs the loop.</summary>
+    public static TrainingOutcome Train(
+        nn.Module model, TrainingOptions options, Func<optim.Optimizer, Device, int, EpochResult> runEpoch, Func<double>? validate,
+        IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        Device device = TrainingDevice.Select(options.PreferCuda);
+        model.to(device);
+        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        return Run(model, optimizer, options, epoch => runEpoch(optimizer, device, epoch), validate, progress, cancellationToken);
+    }
+
+    /// <summary>Validation nDCG@k of the scorer the current weights give, or null (no early stopping) without validation.</summary>
+    public static Func<double>? ValidationNdcg(
+        Func<IRecommender> scorer, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options, CancellationToken cancellationToken) =>
+        validation is null
+            ? null
+            : () => RankingEvaluator.Evaluate(scorer(), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)];
+
     public static TrainingOutcome Run(
         nn.Module model, optim.Optimizer optimizer, TrainingOptions options,
         Func<int, EpochResult> runEpoch, Func<double>? validate,

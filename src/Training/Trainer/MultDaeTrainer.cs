@@ -20,14 +20,11 @@ internal static class MultDaeTrainer
         MultDae model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Device device = TrainingDevice.Select(options.PreferCuda);
-        model.to(device);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         int[] users = train.UsersWithItems();
-        return EpochLoop.Run(
-            model, optimizer, options,
-            epoch => RunEpoch(model, optimizer, train, users, options, epoch, device, cancellationToken),
-            validation is null ? null : () => RankingEvaluator.Evaluate(MultDaeScorer.From("validation", model, train), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
+        return EpochLoop.Train(
+            model, options,
+            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, users, options, epoch, device, cancellationToken),
+            EpochLoop.ValidationNdcg(() => MultDaeScorer.From("validation", model, train), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 

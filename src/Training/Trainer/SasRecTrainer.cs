@@ -17,15 +17,12 @@ internal static class SasRecTrainer
         SasRec model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
-        Device device = TrainingDevice.Select(options.PreferCuda);
-        model.to(device);
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         int[][] sequences = [.. train.UsersWithItems().Select(train.ItemsByTime).Where(s => s.Length >= 2)];
-        using Tensor? sampling = options.SampledNegatives > 0 ? SamplingDistribution(train).to(device) : null;
-        return EpochLoop.Run(
-            model, optimizer, options,
-            epoch => RunEpoch(model, optimizer, sequences, options, epoch, device, sampling, cancellationToken),
-            validation is null ? null : () => RankingEvaluator.Evaluate(SasRecScorer.From("validation", model, train), train, validation, options.K, cancellationToken: cancellationToken).Metrics[MetricNames.Ndcg(options.K)],
+        using Tensor? sampling = options.SampledNegatives > 0 ? SamplingDistribution(train) : null;
+        return EpochLoop.Train(
+            model, options,
+            (optimizer, device, epoch) => RunEpoch(model, optimizer, sequences, options, epoch, device, sampling, cancellationToken),
+            EpochLoop.ValidationNdcg(() => SasRecScorer.From("validation", model, train), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 
@@ -85,8 +82,8 @@ internal static class SasRecTrainer
         Tensor valid = targets.ne(0).nonzero().squeeze(1);
         Tensor h = hidden.index_select(0, valid);
         Tensor y = targets.index_select(0, valid);
-        Tensor negatives = multinomial(sampling.cpu(), count, true, generator).to(h.device);
-        Tensor logQ = sampling.log();
+        Tensor negatives = multinomial(sampling, count, true, generator).to(h.device);
+        Tensor logQ = sampling.to(h.device).log();
         Tensor positive = (h * model.ItemWeights.index_select(0, y)).sum(1, keepdim: true) - logQ.index_select(0, y).unsqueeze(1);
         Tensor negative = h.matmul(model.ItemWeights.index_select(0, negatives).t()) - logQ.index_select(0, negatives).unsqueeze(0);
         negative = negative.masked_fill(negatives.unsqueeze(0).eq(y.unsqueeze(1)), -1e9);
