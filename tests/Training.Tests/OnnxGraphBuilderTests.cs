@@ -100,6 +100,17 @@ public sealed class OnnxGraphBuilderTests
     }
 
     [Fact]
+    public void AddNode_ReusedValueName_IsRefused()
+    {
+        var graph = new OnnxGraphBuilder("g");
+        graph.AddInput("x", OnnxElementType.Float, OnnxDim.Dynamic("batch"));
+        graph.AddNode("Relu", ["x"], "y");
+
+        Assert.Throws<InvalidOperationException>(() => graph.AddNode("Sigmoid", ["x"], "y"));
+        Assert.Throws<InvalidOperationException>(() => graph.AddNode("Sigmoid", ["y"], "x"));
+    }
+
+    [Fact]
     public void ExportedGraph_DeclaresADynamicBatchDimension()
     {
         using var model = new TinyRanker();

@@ -21,6 +21,7 @@ internal sealed class OnnxGraphBuilder
     private const long IrVersion = 8;
 
     private readonly GraphProto _graph;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private int _nodeCount;
 
     public OnnxGraphBuilder(string graphName)
@@ -28,7 +29,11 @@ internal sealed class OnnxGraphBuilder
         _graph = new GraphProto { Name = graphName };
     }
 
-    public void AddInput(string name, OnnxElementType type, params OnnxDim[] shape) => _graph.Input.Add(ValueInfo(name, type, shape));
+    public void AddInput(string name, OnnxElementType type, params OnnxDim[] shape)
+    {
+        Claim(name);
+        _graph.Input.Add(ValueInfo(name, type, shape));
+    }
 
     public void AddOutput(string name, OnnxElementType type, params OnnxDim[] shape) => _graph.Output.Add(ValueInfo(name, type, shape));
 
@@ -42,12 +47,9 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a node and returns its (single) output name.</summary>
     public string AddNode(string opType, IEnumerable<string> inputs, string output, params OnnxAttribute[] attributes)
     {
+        // ONNX values are single-assignment: a repeated name would silently rewire the graph.
+        Claim(output);
         var node = new NodeProto { OpType = opType, Name = $"{opType}_{_nodeCount++}" };
-        if (_graph.Node.Any(n => n.Output.Contains(output)) || _graph.Initializer.Any(i => i.Name == output))
-        {
-            throw new InvalidOperationException($"The graph already has a value named '{output}'.");
-        }
-
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         foreach (OnnxAttribute attribute in attributes)
@@ -84,9 +86,18 @@ internal sealed class OnnxGraphBuilder
             throw new PlatformNotSupportedException("ONNX raw tensor data is little-endian.");
         }
 
+        Claim(name);
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
         tensor.Dims.AddRange(dims);
         _graph.Initializer.Add(tensor);
+    }
+
+    private void Claim(string name)
+    {
+        if (!_names.Add(name))
+        {
+            throw new InvalidOperationException($"The graph already has a value named '{name}'.");
+        }
     }
 
     private static ValueInfoProto ValueInfo(string name, OnnxElementType type, OnnxDim[] shape)
