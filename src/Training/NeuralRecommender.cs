@@ -9,10 +9,10 @@ namespace Recsys.Training;
 /// A neural model as an <see cref="IRecommender"/> for the evaluator and experiments. <see cref="Fit"/> holds
 /// out a share of each user's training items for early stopping, then scores with the best epoch's weights.
 /// </summary>
-public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender
+public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender, IDisposable
 {
     private readonly TrainingOptions _options = options ?? NeuralDefaults.For(name);
-    private IRecommender? _scorer;
+    private ITrainedModel? _trained;
 
     public string Name => name;
 
@@ -20,6 +20,7 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
+        _trained?.Dispose();
         var (rows, validation) = NeuralModels.CarveValidation(name, train.ToSplit(), _options);
         InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
         ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
@@ -31,17 +32,19 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
             trained = NeuralModels.Fit(name, train, validation: null, _options with { Epochs = epochs, Resume = false, CheckpointFolder = null }, progress, cancellationToken);
         }
 
-        using (trained)
-        {
-            _scorer = trained.Scorer;
-        }
-
-        // Score from everything the user had in training, not only the part used for fitting.
-        _scorer.Fit(train, cancellationToken);
+        // Kept alive: some scorers (NeuMF's) run the module itself. Score from everything the user had in training.
+        _trained = trained;
+        _trained.Scorer.Fit(train, cancellationToken);
     }
 
     public void Score(int user, Span<float> scores) =>
-        (_scorer ?? throw new InvalidOperationException("Fit first.")).Score(user, scores);
+        (_trained ?? throw new InvalidOperationException("Fit first.")).Scorer.Score(user, scores);
+
+    public void Dispose()
+    {
+        _trained?.Dispose();
+        _trained = null;
+    }
 }
 
 /// <summary>Per-model training defaults, fixed before any test evaluation.</summary>
@@ -51,6 +54,7 @@ public static class NeuralDefaults
     {
         // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
         "sasrec" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 },
+        "neumf" => new TrainingOptions { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 },
         "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0 },
         _ => new TrainingOptions(),
     };

@@ -53,9 +53,9 @@ public sealed class TrainingRunTests : IDisposable
     [Fact]
     public async Task Train_UnknownModel_FailsWithTheTrainableModels()
     {
-        var error = await Assert.ThrowsAsync<DatasetException>(() => TrainAsync("neumf"));
+        var error = await Assert.ThrowsAsync<DatasetException>(() => TrainAsync("bert4rec"));
 
-        Assert.Equal("Unknown model 'neumf' for training. Trainable models: bpr, multdae, sasrec.", error.Message);
+        Assert.Equal("Unknown model 'bert4rec' for training. Trainable models: bpr, neumf, multdae, sasrec.", error.Message);
     }
 
     public void Dispose() => _temp.Dispose();

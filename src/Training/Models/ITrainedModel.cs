@@ -33,10 +33,10 @@ internal interface ITrainedModel : IDisposable
 /// <summary>The neural models <c>recsys train</c> and experiments can fit by name.</summary>
 internal static class NeuralModels
 {
-    public static IReadOnlyList<string> Names { get; } = ["bpr", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Names { get; } = ["bpr", "neumf", "multdae", "sasrec"];
 
     /// <summary>The models <c>recsys train</c> can export to ONNX.</summary>
-    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "neumf", "multdae", "sasrec"];
 
     /// <summary>
     /// Held-out training items for early stopping: each user's latest item for sequential models (they learn
@@ -60,6 +60,12 @@ internal static class NeuralModels
             {
                 var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
                 return Trained(model, () => BprTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
+            }
+
+            case "neumf":
+            {
+                var model = new NeuMF(fit.Users, fit.Items, options.Dimensions, options.Seed);
+                return Trained(model, () => NeuMFTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedNeuMF(m, name));
             }
 
             case "multdae":
@@ -149,6 +155,35 @@ internal static class NeuralModels
         public override byte[] ExportOnnx() => MatrixFactorizationExporter.Export(model);
 
         public override void Dispose() => model.Dispose();
+    }
+
+    private sealed class TrainedNeuMF(NeuMF model, string name) : TrainedModel
+    {
+        private readonly NeuMFScorer _scorer = new(name, model);
+        private readonly float[] _itemEmbeddings = CopyItems(model);
+
+        public override string Architecture => NeuMFExporter.Architecture;
+
+        public override IRecommender Scorer => _scorer;
+
+        public override IReadOnlyList<TensorSpec> Inputs => NeuMFExporter.Inputs;
+
+        public override IReadOnlyList<TensorSpec> Outputs => NeuMFExporter.Outputs;
+
+        public override int EmbeddingDimensions => model.Dimensions;
+
+        /// <summary>The GMF item table: the part of NeuMF that is a dot-product space.</summary>
+        public override ReadOnlySpan<float> ItemEmbeddings => _itemEmbeddings;
+
+        public override byte[] ExportOnnx() => NeuMFExporter.Export(model);
+
+        public override void Dispose() => model.Dispose();
+
+        private static float[] CopyItems(NeuMF model)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            return model.Embeddings.GmfItems.detach().cpu().contiguous().data<float>().ToArray();
+        }
     }
 
     private sealed class TrainedSasRec(SasRec model, string name, InteractionMatrix history) : TrainedModel

@@ -1,0 +1,78 @@
+using Microsoft.ML.OnnxRuntime;
+using Recsys.Evaluation;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Scoring;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Tests;
+
+public sealed class NeuMFTests
+{
+    private static InteractionMatrix Clustered()
+    {
+        var random = new Random(8);
+        var rows = new List<(int User, int Item)>();
+        for (int u = 1; u <= 60; u++)
+        {
+            int first = u <= 30 ? 1 : 21;
+            foreach (int item in Enumerable.Range(first, 20).OrderBy(_ => random.Next()).Take(12))
+            {
+                rows.Add((u, item));
+            }
+        }
+
+        var split = new PreparedSplit([.. rows.Select(r => r.User)], [.. rows.Select(r => r.Item)], [.. rows.Select(_ => 1f)], new long[rows.Count]);
+        return InteractionMatrix.FromSplit(split, 61, 41);
+    }
+
+    [Fact]
+    public void Fit_Clusters_RanksTheUsersOwnClusterFirst()
+    {
+        InteractionMatrix data = Clustered();
+        var options = NeuralDefaults.For("neumf") with { Epochs = 30, Dimensions = 16, LearningRate = 0.01f, Patience = 30, PreferCuda = false };
+        using var neumf = new NeuralRecommender("neumf", options);
+
+        neumf.Fit(data, TestContext.Current.CancellationToken);
+
+        float[] scores = new float[41];
+        neumf.Score(45, scores);
+        foreach (int seen in data.ItemsOf(45))
+        {
+            scores[seen] = float.NegativeInfinity;
+        }
+
+        int[] top = new int[8];
+        TopK.Select(scores, top, firstItem: 1);
+        Assert.True(top.Count(i => i > 20) >= 7, $"top items {string.Join(",", top)}");
+    }
+
+    [Fact]
+    public void Export_MatchesTheTorchSharpForwardPassOnOnnxRuntime()
+    {
+        using var model = new NeuMF(61, 41, 16, seed: 2);
+        model.eval();
+        var random = new Random(3);
+        long[] users = [0, .. Enumerable.Range(0, 99).Select(_ => (long)random.Next(61))];
+        long[] items = [0, .. Enumerable.Range(0, 99).Select(_ => (long)random.Next(41))];
+        float[] expected;
+        using (no_grad())
+        using (Tensor probabilities = model.forward(tensor(users), tensor(items)).sigmoid())
+        {
+            expected = probabilities.data<float>().ToArray();
+        }
+
+        using InferenceSession session = OnnxSessionFactory.Create(NeuMFExporter.Export(model), ExecutionProvider.Cpu);
+        using OrtValue user = OrtValue.CreateTensorValueFromMemory(users, [users.Length]);
+        using OrtValue item = OrtValue.CreateTensorValueFromMemory(items, [items.Length]);
+        using var run = new RunOptions();
+        using var outputs = session.Run(run, ["user", "item"], [user, item], ["score"]);
+        float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 1e-4f);
+    }
+}
