@@ -18,23 +18,7 @@ public sealed class BprTrainingTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
-    /// <summary>Two taste groups: users 1..30 like items 1..20, users 31..60 like items 21..40.</summary>
-    private static InteractionMatrix Clustered(int seed = 1)
-    {
-        var random = new Random(seed);
-        var rows = new List<(int User, int Item)>();
-        for (int u = 1; u <= 60; u++)
-        {
-            int first = u <= 30 ? 1 : 21;
-            foreach (int item in Enumerable.Range(first, 20).OrderBy(_ => random.Next()).Take(12))
-            {
-                rows.Add((u, item));
-            }
-        }
-
-        var split = new PreparedSplit([.. rows.Select(r => r.User)], [.. rows.Select(r => r.Item)], [.. rows.Select(_ => 1f)], new long[rows.Count]);
-        return InteractionMatrix.FromSplit(split, 61, 41);
-    }
+    private static InteractionMatrix Clustered(int seed = 1) => ClusteredInteractions.Create(30, 20, 12, seed);
 
     private static TrainingOptions Small(string? checkpoints = null, int epochs = 6, bool resume = false) => new()
     {

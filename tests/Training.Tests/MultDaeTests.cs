@@ -13,22 +13,7 @@ namespace Recsys.Training.Tests;
 
 public sealed class MultDaeTests
 {
-    private static InteractionMatrix Clustered()
-    {
-        var random = new Random(2);
-        var rows = new List<(int User, int Item)>();
-        for (int u = 1; u <= 80; u++)
-        {
-            int first = u <= 40 ? 1 : 31;
-            foreach (int item in Enumerable.Range(first, 30).OrderBy(_ => random.Next()).Take(10))
-            {
-                rows.Add((u, item));
-            }
-        }
-
-        var split = new PreparedSplit([.. rows.Select(r => r.User)], [.. rows.Select(r => r.Item)], [.. rows.Select(_ => 1f)], new long[rows.Count]);
-        return InteractionMatrix.FromSplit(split, 81, 61);
-    }
+    private static InteractionMatrix Clustered() => ClusteredInteractions.Create(40, 30, 10, seed: 2);
 
     private static (ITrainedModel Model, InteractionMatrix Fit) Train()
     {

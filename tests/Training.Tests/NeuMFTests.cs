@@ -13,22 +13,7 @@ namespace Recsys.Training.Tests;
 
 public sealed class NeuMFTests
 {
-    private static InteractionMatrix Clustered()
-    {
-        var random = new Random(8);
-        var rows = new List<(int User, int Item)>();
-        for (int u = 1; u <= 60; u++)
-        {
-            int first = u <= 30 ? 1 : 21;
-            foreach (int item in Enumerable.Range(first, 20).OrderBy(_ => random.Next()).Take(12))
-            {
-                rows.Add((u, item));
-            }
-        }
-
-        var split = new PreparedSplit([.. rows.Select(r => r.User)], [.. rows.Select(r => r.Item)], [.. rows.Select(_ => 1f)], new long[rows.Count]);
-        return InteractionMatrix.FromSplit(split, 61, 41);
-    }
+    private static InteractionMatrix Clustered() => ClusteredInteractions.Create(30, 20, 12, seed: 8);
 
     [Fact]
     public void Fit_Clusters_RanksTheUsersOwnClusterFirst()

@@ -32,7 +32,7 @@ public sealed class AzuriteHost : IAsyncDisposable
 
     public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
-    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
+    private static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccount};AccountKey={DevelopmentAccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/{DevelopmentAccount};" +
         $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccount};" +

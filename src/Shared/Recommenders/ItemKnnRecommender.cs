@@ -96,7 +96,7 @@ public sealed class ItemKnnRecommender(int neighbours = 100, float shrink = 10) 
         }
     }
 
-    internal static int[][] UsersOfItem(InteractionMatrix train)
+    private static int[][] UsersOfItem(InteractionMatrix train)
     {
         var lists = new List<int>[train.Items];
         for (int i = 0; i < lists.Length; i++)
