@@ -16,6 +16,11 @@ internal static class CommandErrors
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return RecsysCli.BadInput;
         }
+        catch (global::Recsys.Serving.ProblemException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return RecsysCli.BadInput;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled");

@@ -23,6 +23,7 @@ internal static class RecsysCli
         root.Subcommands.Add(ExperimentCommand.Create(catalog));
         root.Subcommands.Add(ModelsCommand.Create(catalog));
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

@@ -45,6 +45,12 @@ public static class PreparedDatasetReader
     public static async Task<IReadOnlyDictionary<string, string[]>> ReadTextColumnsAsync(string folder, string fileName, CancellationToken cancellationToken = default)
     {
         await using var stream = File.OpenRead(Path.Combine(folder, fileName));
+        return await ReadTextColumnsAsync(stream, cancellationToken);
+    }
+
+    /// <summary>The same from a seekable stream (a vocabulary downloaded from a model package).</summary>
+    public static async Task<IReadOnlyDictionary<string, string[]>> ReadTextColumnsAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
         await using ParquetReader reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
         var columns = new Dictionary<string, string[]>(StringComparer.Ordinal);
         DataField[] fields = [.. reader.Schema.GetDataFields().Where(ParquetTypes.IsText)];

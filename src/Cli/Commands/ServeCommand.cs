@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Recsys.Cli.Serving;
+using Recsys.Local;
+using Recsys.Serving;
+using Spectre.Console;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys serve</c>: the rank API over Kestrel on loopback until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "Loopback port to listen on.", DefaultValueFactory = _ => 5080 };
+        var connection = new Option<string?>("--connection-string") { Description = $"Storage with the model registry (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000, else a fresh in-memory Azurite)." };
+        var model = new Option<string?>("--model") { Description = "Default model for requests that name none (default: movies)." };
+        var refresh = new Option<double?>("--refresh-seconds") { Description = "How often aliases are checked for a new version (default: 30)." };
+        var command = new Command("serve", "Serve the rank API (POST /api/rank, /api/rank/batch, /api/recommend, /api/feedback; models; health) on http://127.0.0.1:{port}.")
+        {
+            port, connection, model, refresh,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            var options = new ServingOptions();
+            options = options with
+            {
+                DefaultModel = result.GetValue(model) ?? options.DefaultModel,
+                RefreshInterval = result.GetValue(refresh) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.RefreshInterval,
+            };
+            AzuriteHost? azurite = null;
+            string? storage = StorageConnection.Resolve(result.GetValue(connection));
+            if (storage is null)
+            {
+                AnsiConsole.MarkupLine("No storage configured: starting an in-memory Azurite (models published to it are lost on exit).");
+                azurite = await AzuriteHost.StartAsync(cancellationToken: ct);
+                storage = azurite.ConnectionString;
+                AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage)}[/]");
+            }
+
+            try
+            {
+                await using RankServer server = await RankServer.StartAsync(storage, options, result.GetValue(port), LogLevel.Information, ct);
+                AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/] (OpenAPI: {server.Address}openapi/v1.json). Ctrl+C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    AnsiConsole.MarkupLine("Stopping: flushing feedback and unloading models ...");
+                }
+
+                return RecsysCli.Success;
+            }
+            finally
+            {
+                if (azurite is not null)
+                {
+                    await azurite.DisposeAsync();
+                }
+            }
+        }, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Recsys.Serving;
+
+namespace Recsys.Cli.Serving;
+
+/// <summary>
+/// The local rank host: Kestrel on loopback exposing the routes of <see cref="RankApi"/>, plus an OpenAPI
+/// document at <c>/openapi/v1.json</c>. Each route is one line onto the shared handlers, exactly as in the
+/// Functions app.
+/// </summary>
+internal sealed class RankServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ServingHost _serving;
+
+    private RankServer(WebApplication app, ServingHost serving)
+    {
+        _app = app;
+        _serving = serving;
+    }
+
+    /// <summary>The address it listens on (with the real port when started on port 0).</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1");
+
+    public ServingHost Serving => _serving;
+
+    public static async Task<RankServer> StartAsync(string connectionString, ServingOptions options, int port, LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, port);
+
+            // Kestrel's own cap is a backstop; RankApi answers oversized bodies with a problem first.
+            k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * 2;
+        });
+        builder.Services.AddOpenApi();
+        WebApplication app = builder.Build();
+        ServingHost serving = ServingHost.Create(new BlobServiceClient(connectionString), options, app.Services.GetRequiredService<ILoggerFactory>());
+        Map(app, serving.Api);
+        var server = new RankServer(app, serving);
+        try
+        {
+            await serving.WarmAsync(options, cancellationToken);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _serving.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void Map(WebApplication app, RankApi api)
+    {
+        app.MapOpenApi();
+        app.MapPost("/api/rank", (HttpRequest r, CancellationToken ct) => Reply(api, api.RankAsync(r.Body, ct)))
+            .Accepts<RankRequest>("application/json").Produces<RankResponse>().ProducesProblem(400);
+        app.MapPost("/api/rank/batch", (HttpRequest r, CancellationToken ct) => Reply(api, api.RankBatchAsync(r.Body, ct)))
+            .Accepts<BatchRankRequest>("application/json").Produces<BatchRankResponse>().ProducesProblem(400);
+        app.MapPost("/api/recommend", (HttpRequest r, CancellationToken ct) => Reply(api, api.RecommendAsync(r.Body, ct)))
+            .Accepts<RecommendRequest>("application/json").Produces<RankResponse>().ProducesProblem(400);
+        app.MapPost("/api/feedback", (HttpRequest r, CancellationToken ct) => Reply(api, api.FeedbackAsync(r.Body, ct)))
+            .Accepts<FeedbackRequest>("application/json").Produces<FeedbackResponse>(202).ProducesProblem(400);
+        app.MapGet("/api/models", (CancellationToken ct) => Reply(api, api.ListModelsAsync(ct))).Produces<IReadOnlyList<ModelEntry>>();
+        app.MapGet("/api/models/{name}", (string name, CancellationToken ct) => Reply(api, api.GetModelAsync(name, ct))).Produces<ModelEntry>().ProducesProblem(404);
+        app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>
+                Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
+            .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
+        app.MapGet("/api/health", () => Reply(api, Task.FromResult(api.Health()))).Produces<HealthReport>();
+    }
+
+    private static async Task<IResult> Reply(RankApi api, Task<ApiResult> pending) => new JsonReply(await pending, api.JsonOptions);
+
+    private sealed class JsonReply(ApiResult result, JsonSerializerOptions options) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            HttpResponse response = httpContext.Response;
+            response.StatusCode = result.Status;
+            response.ContentType = result.ContentType;
+            if (result.ETag is not null)
+            {
+                response.Headers.ETag = result.ETag;
+            }
+
+            if (result.Body is not null)
+            {
+                await JsonSerializer.SerializeAsync(response.Body, result.Body, result.Body.GetType(), options, httpContext.RequestAborted);
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Recsys.Scoring;
+
+namespace Recsys.Serving;
+
+/// <summary>
+/// The models a serving process holds, one per (model, alias): loaded on first use and warmed up, then kept
+/// current by polling each alias. A new version is loaded and checked completely before it is swapped in;
+/// requests in flight finish on the version they started with, which is disposed once they are done. A
+/// version that fails to load is never swapped in: the previous one keeps serving and health says degraded.
+/// </summary>
+public sealed class ModelHost : IAsyncDisposable
+{
+    private readonly ModelRegistry _registry;
+    private readonly ServingOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Model, string Alias), AliasSlot> _slots = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _refreshLoop;
+
+    public ModelHost(ModelRegistry registry, ServingOptions options, ILogger? logger = null)
+    {
+        _registry = registry;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        Provider = OnnxSessionFactory.SelectProvider(options.PreferGpu);
+        _logger.LogInformation("Scoring on the {Provider} execution provider.", Provider);
+    }
+
+    public ExecutionProvider Provider { get; }
+
+    public ModelRegistry Registry => _registry;
+
+    /// <summary>Starts polling aliases every <see cref="ServingOptions.RefreshInterval"/>.</summary>
+    public void StartRefreshing() => _refreshLoop ??= Task.Run(RefreshLoopAsync);
+
+    /// <summary>A lease on the version <paramref name="alias"/> of <paramref name="model"/> points at, loading it on first use.</summary>
+    public async ValueTask<ModelLease> AcquireAsync(string model, string alias, CancellationToken cancellationToken = default)
+    {
+        ResourceName.Require(model, "model");
+        ResourceName.Require(alias, "alias");
+        var key = (model, alias);
+        while (true)
+        {
+            AliasSlot slot = _slots.GetOrAdd(key, _ => new AliasSlot());
+            slot.Touch();
+            LoadedModel? current = Volatile.Read(ref slot.Current);
+            if (current is not null)
+            {
+                if (current.TryAcquire())
+                {
+                    return new ModelLease(current);
+                }
+
+                continue; // swapped or evicted between the read and the acquire: read again
+            }
+
+            await slot.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (slot.Current is null)
+                {
+                    await RefreshSlotAsync(key, slot, firstLoad: true, cancellationToken);
+                }
+            }
+            catch
+            {
+                _slots.TryRemove(new KeyValuePair<(string, string), AliasSlot>(key, slot));
+                throw;
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>Checks every held alias now (also what the background loop does), swapping in new versions.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var (key, slot) in _slots)
+        {
+            await RefreshAsync(key.Model, key.Alias, slot, cancellationToken);
+        }
+    }
+
+    /// <summary>Checks one alias now, if this process holds it (after a promotion through this process).</summary>
+    public Task RefreshAsync(string model, string alias, CancellationToken cancellationToken = default) =>
+        _slots.TryGetValue((model, alias), out AliasSlot? slot) ? RefreshAsync(model, alias, slot, cancellationToken) : Task.CompletedTask;
+
+    public HealthReport Health()
+    {
+        var models = _slots
+            .Select(pair => (pair.Key, Slot: pair.Value, Current: Volatile.Read(ref pair.Value.Current)))
+            .Where(s => s.Current is not null)
+            .Select(s => new LoadedModelInfo(s.Key.Model, s.Key.Alias, s.Current!.Model.Version, s.Current.Model.Provider.ToString(), s.Current.LoadedAt, s.Slot.Degraded))
+            .OrderBy(m => m.Model, StringComparer.Ordinal).ThenBy(m => m.Alias, StringComparer.Ordinal)
+            .ToList();
+        return new HealthReport(models.Any(m => m.Degraded is not null) ? "degraded" : "healthy", Provider.ToString(), models);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_refreshLoop is not null)
+        {
+            await _refreshLoop.ConfigureAwait(false);
+        }
+
+        foreach (var (key, slot) in _slots)
+        {
+            if (_slots.TryRemove(key, out _))
+            {
+                Retire(Interlocked.Exchange(ref slot.Current, null));
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RefreshAsync(string model, string alias, AliasSlot slot, CancellationToken cancellationToken)
+    {
+        await slot.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            await RefreshSlotAsync((model, alias), slot, firstLoad: false, cancellationToken);
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    /// <summary>Loads the version the alias points at into the slot if it is new; called with the slot's gate held.</summary>
+    private async Task RefreshSlotAsync((string Model, string Alias) key, AliasSlot slot, bool firstLoad, CancellationToken cancellationToken)
+    {
+        AliasPointer? pointer;
+        try
+        {
+            pointer = await _registry.ReadAliasAsync(key.Model, key.Alias, cancellationToken);
+        }
+        catch (Exception ex) when (!firstLoad && ex is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            // Storage unreachable: keep serving what is loaded and say so; the next poll tries again.
+            slot.Degraded = $"Cannot read alias {key.Model}/{key.Alias}: {ex.Message}";
+            return;
+        }
+
+        if (pointer is null)
+        {
+            if (firstLoad)
+            {
+                throw new ProblemException(ProblemTypes.UnknownModel, "Unknown model.", $"Model '{key.Model}' has no alias '{key.Alias}'.");
+            }
+
+            slot.Degraded = $"Alias {key.Model}/{key.Alias} was removed; still serving {slot.Current?.Model.Version}.";
+            return;
+        }
+
+        LoadedModel? current = slot.Current;
+        if (current is not null && current.Model.Version == pointer.Version)
+        {
+            slot.Degraded = null;
+            return;
+        }
+
+        if (slot.FailedETag == pointer.ETag)
+        {
+            return; // this pointer's version already failed; wait for the alias to move
+        }
+
+        LoadedModel loaded;
+        try
+        {
+            ModelPackage package = await ModelPackage.LoadAsync(_registry, key.Model, pointer.Version, cancellationToken);
+            loaded = new LoadedModel(ScoringModel.Load(package, Provider), key.Alias, pointer.ETag);
+        }
+        catch (ModelLoadException ex)
+        {
+            ServingMetrics.LoadFailures.Add(1, new("model", key.Model), new("version", pointer.Version));
+            _logger.LogWarning("Refused {Model}/{Version} for alias {Alias}: {Reason}", key.Model, pointer.Version, key.Alias, ex.Message);
+            slot.FailedETag = pointer.ETag;
+            if (current is null)
+            {
+                throw new ProblemException(ProblemTypes.ModelUnavailable, "Model cannot be loaded.", $"{key.Model}/{pointer.Version}: {ex.Message}", ex);
+            }
+
+            slot.Degraded = $"{key.Model}/{pointer.Version} refused: {ex.Message}; still serving {current.Model.Version}.";
+            return;
+        }
+
+        Retire(Interlocked.Exchange(ref slot.Current, loaded));
+        ServingMetrics.Loaded(1);
+        slot.Degraded = null;
+        slot.FailedETag = null;
+        if (current is not null)
+        {
+            ServingMetrics.Swaps.Add(1, new KeyValuePair<string, object?>("model", key.Model));
+            _logger.LogInformation("Swapped {Model}/{Alias} from {Old} to {New}.", key.Model, key.Alias, current.Model.Version, pointer.Version);
+        }
+        else
+        {
+            _logger.LogInformation("Loaded {Model}/{Alias} = {Version} on {Provider}.", key.Model, key.Alias, pointer.Version, Provider);
+        }
+
+        EvictBeyondBudget(key);
+    }
+
+    /// <summary>Unloads least-recently-used aliases (never <paramref name="keep"/>) while the loaded total exceeds the budget.</summary>
+    private void EvictBeyondBudget((string, string) keep)
+    {
+        while (_slots.Sum(s => Volatile.Read(ref s.Value.Current)?.Model.SizeBytes ?? 0) > _options.MemoryBudgetBytes)
+        {
+            var victim = _slots.Where(s => s.Key != keep && s.Value.Current is not null).OrderBy(s => s.Value.LastUsed).FirstOrDefault();
+            if (victim.Value is null || !_slots.TryRemove(victim))
+            {
+                return;
+            }
+
+            _logger.LogInformation("Unloaded {Model}/{Alias} to stay within the memory budget.", victim.Key.Model, victim.Key.Alias);
+            Retire(Interlocked.Exchange(ref victim.Value.Current, null));
+        }
+    }
+
+    private static void Retire(LoadedModel? model)
+    {
+        if (model is not null)
+        {
+            ServingMetrics.Loaded(-1);
+            model.Release();
+        }
+    }
+
+    private async Task RefreshLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.RefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                try
+                {
+                    await RefreshAsync(_stopping.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Model refresh failed; retrying at the next interval.");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private sealed class AliasSlot
+    {
+        public LoadedModel? Current;
+        public long LastUsed;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public string? Degraded { get; set; }
+
+        public string? FailedETag { get; set; }
+
+        public void Touch() => Volatile.Write(ref LastUsed, Environment.TickCount64);
+    }
+}
+
+/// <summary>What <c>GET /api/health</c> returns.</summary>
+public sealed record HealthReport(string Status, string ExecutionProvider, IReadOnlyList<LoadedModelInfo> Models);
+
+public sealed record LoadedModelInfo(string Model, string Alias, string Version, string Provider, DateTimeOffset LoadedAt, string? Degraded);

@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Recsys.Serving;
+
+/// <summary>
+/// The HTTP routes as plain methods: a body stream in, an <see cref="ApiResult"/> out. The body size limit and
+/// JSON depth limit apply while reading, so an oversized or deeply nested body costs no more than the limit.
+/// Both hosts (<c>recsys serve</c> and the Functions app) map their requests onto these methods.
+/// </summary>
+public sealed class RankApi
+{
+    private readonly RankService _rank;
+    private readonly ModelHost _host;
+    private readonly FeedbackSink _feedback;
+    private readonly ServingOptions _options;
+    private readonly RequestValidator _validator;
+    private readonly ILogger _logger;
+    private readonly JsonSerializerOptions _json;
+
+    public RankApi(RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null)
+    {
+        _rank = rank;
+        _host = host;
+        _feedback = feedback;
+        _options = options;
+        _validator = new RequestValidator(options);
+        _logger = logger ?? NullLogger.Instance;
+        _json = new JsonSerializerOptions(Features.FeatureSpec.JsonOptions) { MaxDepth = options.MaxJsonDepth, WriteIndented = false };
+    }
+
+    /// <summary>Serialiser settings of every response body.</summary>
+    public JsonSerializerOptions JsonOptions => _json;
+
+    public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/rank", async () => Ok(await _rank.RankAsync(await ReadAsync<RankRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> RankBatchAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/rank/batch", async () => Ok(await _rank.RankBatchAsync(await ReadAsync<BatchRankRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> RecommendAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/recommend", async () => Ok(await _rank.RecommendAsync(await ReadAsync<RecommendRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> FeedbackAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/feedback", async () =>
+        {
+            FeedbackRequest request = await ReadAsync<FeedbackRequest>(body, cancellationToken);
+            _validator.Check(request);
+            return _feedback.TryAccept(request.Events!)
+                ? new ApiResult(202, new FeedbackResponse(request.Events!.Count))
+                : throw new ProblemException(ProblemTypes.Overloaded, "Shutting down.", "The server is stopping; send the feedback again.");
+        });
+
+    public Task<ApiResult> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models", async () =>
+        {
+            var models = new List<ModelEntry>();
+            foreach (string name in await _host.Registry.ListModelsAsync(cancellationToken))
+            {
+                if (ResourceName.IsValid(name) && await _host.Registry.GetModelAsync(name, cancellationToken) is { } entry)
+                {
+                    models.Add(entry);
+                }
+            }
+
+            return Ok(models);
+        });
+
+    public Task<ApiResult> GetModelAsync(string name, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}", async () =>
+            Ok(await _host.Registry.GetModelAsync(name, cancellationToken)
+                ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown model.", $"There is no model '{name}'.")));
+
+    /// <summary>Moves an alias; <paramref name="ifMatch"/> is the alias's current ETag (none: create only).</summary>
+    public Task<ApiResult> SetAliasAsync(string name, string alias, Stream body, string? ifMatch, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
+        {
+            AliasUpdate update = await ReadAsync<AliasUpdate>(body, cancellationToken);
+            if (string.IsNullOrEmpty(update.Version))
+            {
+                throw new ProblemException(ProblemTypes.InvalidRequest, "Invalid request.", "version is required.");
+            }
+
+            AliasPointer pointer = await _host.Registry.SetAliasAsync(name, alias, update.Version, string.IsNullOrEmpty(ifMatch) ? null : ifMatch, cancellationToken);
+            await _host.RefreshAsync(name, alias, cancellationToken);
+            return new ApiResult(200, pointer, pointer.ETag);
+        });
+
+    public ApiResult Health() => new(200, _host.Health());
+
+    private async Task<ApiResult> HandleAsync(string route, Func<Task<ApiResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (ProblemException ex)
+        {
+            return new ApiResult(ex.Type.Status, ex.ToProblem(route));
+        }
+        catch (JsonException ex)
+        {
+            // The parser's message names the position (line, byte) and the path, never the body itself.
+            string where = ex.Path is null ? string.Empty : $" at {ex.Path}";
+            return new ApiResult(400, new ProblemException(ProblemTypes.InvalidJson, "The body is not valid JSON for this route.", $"Malformed or mistyped JSON{where} (line {ex.LineNumber}, byte {ex.BytePositionInLine}).").ToProblem(route));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "Unhandled error on {Route}.", route);
+            return new ApiResult(500, new ProblemDetails("about:blank", "Internal error.", 500, "The request failed; it has been logged.", route));
+        }
+    }
+
+    private static ApiResult Ok(object body) => new(200, body);
+
+    /// <summary>Reads at most <see cref="ServingOptions.MaxBodyBytes"/> and deserialises; more is a 413 problem.</summary>
+    private async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken)
+        where T : class
+    {
+        int limit = _options.MaxBodyBytes;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024));
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > limit)
+                    {
+                        throw new ProblemException(ProblemTypes.BodyTooLarge, "Body too large.", $"The body exceeds {limit} bytes.");
+                    }
+
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    throw new ProblemException(ProblemTypes.BodyTooLarge, "Body too large.", $"The body exceeds {limit} bytes.");
+                }
+            }
+
+            if (length == 0)
+            {
+                throw new ProblemException(ProblemTypes.InvalidJson, "The body is empty.", "Send a JSON object.");
+            }
+
+            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), _json)
+                ?? throw new ProblemException(ProblemTypes.InvalidJson, "The body is null.", "Send a JSON object.");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using Recsys.Evaluation;
+
+namespace Recsys.Serving;
+
+/// <summary>
+/// Answers rank, batch and recommend requests: resolves the model or profile, scores every request of a call
+/// in one session run per model, fuses, re-ranks and reports which version served. Host-agnostic: Kestrel and
+/// the Functions app call it the same way.
+/// </summary>
+public sealed class RankService
+{
+    private readonly ModelHost _host;
+    private readonly ProfileStore _profiles;
+    private readonly ServingOptions _options;
+    private readonly RequestValidator _validator;
+
+    public RankService(ModelHost host, ProfileStore profiles, ServingOptions options)
+    {
+        _host = host;
+        _profiles = profiles;
+        _options = options;
+        _validator = new RequestValidator(options);
+    }
+
+    public async Task<RankResponse> RankAsync(RankRequest request, CancellationToken cancellationToken = default)
+    {
+        long started = Stopwatch.GetTimestamp();
+        _validator.Check(request);
+        Plan plan = await PlanAsync(request.Model, request.Alias, request.Profile, cancellationToken);
+        return (await RankManyAsync(plan, [request], started, "rank", cancellationToken))[0];
+    }
+
+    public async Task<BatchRankResponse> RankBatchAsync(BatchRankRequest request, CancellationToken cancellationToken = default)
+    {
+        long started = Stopwatch.GetTimestamp();
+        _validator.Check(request);
+
+        // Requests sharing a model or profile are scored together; usually that is all of them.
+        var results = new RankResponse[request.Requests!.Count];
+        foreach (var group in request.Requests.Select((r, i) => (Request: r, Index: i))
+                     .GroupBy(x => (Model: x.Request.Model ?? request.Model, x.Request.Alias, Profile: x.Request.Profile ?? request.Profile)))
+        {
+            Plan plan = await PlanAsync(group.Key.Model, group.Key.Alias, group.Key.Profile, cancellationToken);
+            var members = group.ToList();
+            IReadOnlyList<RankResponse> ranked = await RankManyAsync(plan, [.. members.Select(m => m.Request)], started, "rank-batch", cancellationToken);
+            for (int i = 0; i < members.Count; i++)
+            {
+                results[members[i].Index] = ranked[i];
+            }
+        }
+
+        return new BatchRankResponse(results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    public async Task<RankResponse> RecommendAsync(RecommendRequest request, CancellationToken cancellationToken = default)
+    {
+        long started = Stopwatch.GetTimestamp();
+        _validator.Check(request);
+        using ModelLease lease = await _host.AcquireAsync(request.Model ?? _options.DefaultModel, request.Alias ?? _options.DefaultAlias, cancellationToken);
+        ScoringModel model = lease.Model;
+        int top = request.Top ?? 10;
+        int[] history = Indices(model, request.History);
+        var scores = new float[model.ItemCount];
+        model.ScoreAll(new ScoringQuery(model.UserIndex(request.UserId), history, ReadOnlyMemory<int>.Empty), scores);
+
+        // Masked items score −∞, which top-k never returns.
+        scores[0] = float.NegativeInfinity;
+        if (request.ExcludeSeen)
+        {
+            Mask(scores, history);
+        }
+
+        Mask(scores, Indices(model, request.Exclude));
+        HashSet<string>? genres = Reranker.GenresFilter(request.Filters);
+        if (genres is not null)
+        {
+            for (int item = 1; item < scores.Length; item++)
+            {
+                if (!model.ItemGenres[item].Split('|').Any(genres.Contains))
+                {
+                    scores[item] = float.NegativeInfinity;
+                }
+            }
+        }
+
+        // With diversity, MMR picks from a wider pool of the best-scored items.
+        int[] pool = new int[Math.Min(model.ItemCount, request.Diversity > 0 ? top * 5 : top)];
+        int found = TopK.Select(scores, pool, firstItem: 1);
+        int[] items = pool[..found];
+        double[] poolScores = [.. items.Select(i => (double)scores[i])];
+        List<int> chosen = Reranker.Select(items, [.. Enumerable.Range(0, found)], poolScores, _ => false, null, Attributes(model), request.Diversity, top);
+        var result = chosen.Select(p => new RankedItem(model.ItemId(items[p]), poolScores[p])).ToList();
+        double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        ServingMetrics.Served("recommend", model, took);
+        return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+    }
+
+    private async Task<IReadOnlyList<RankResponse>> RankManyAsync(Plan plan, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
+    {
+        var leases = new List<ModelLease>(plan.Members.Count);
+        try
+        {
+            foreach (FusionMember member in plan.Members)
+            {
+                leases.Add(await _host.AcquireAsync(member.Model, member.Alias, cancellationToken));
+            }
+
+            return plan.Method switch
+            {
+                null => Single(leases[0], requests, started, route),
+                FusionMethod.Split => Split(plan, leases, requests, started, route),
+                FusionMethod.Cascade => Cascade(plan, leases, requests, started, route),
+                FusionMethod method => Fuse(plan, method, leases, requests, started, route),
+            };
+        }
+        finally
+        {
+            foreach (ModelLease lease in leases)
+            {
+                lease.Dispose();
+            }
+        }
+    }
+
+    private static RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route)
+    {
+        float[][] scores = ScoreAll(lease.Model, requests);
+        var responses = new RankResponse[requests.Count];
+        for (int r = 0; r < requests.Count; r++)
+        {
+            var fused = new ScoreFusion.Fused([.. scores[r].Select(s => (double)s)]);
+            responses[r] = Respond(requests[r], lease.Model, fused, lease.Model.Name, lease.Model.Version, lease.Alias, started, route);
+        }
+
+        return responses;
+    }
+
+    private static RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    {
+        float[][][] byModel = [.. leases.Select(l => ScoreAll(l.Model, requests))];
+        var responses = new RankResponse[requests.Count];
+        for (int r = 0; r < requests.Count; r++)
+        {
+            ScoreFusion.Fused fused = ScoreFusion.Combine(method, [.. byModel.Select(m => m[r])], plan.Members, plan.Profile!);
+            responses[r] = Respond(requests[r], leases[0].Model, fused, plan.Name, Plan.Versions(leases), method.ToString().ToLowerInvariant(), started, route);
+        }
+
+        return responses;
+    }
+
+    private static RankResponse[] Split(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    {
+        var responses = new RankResponse[requests.Count];
+        foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => ScoreFusion.SplitMember(x.Request.UserId, plan.Members)))
+        {
+            ModelLease lease = leases[group.Key];
+            var members = group.ToList();
+            RankResponse[] ranked = Single(lease, [.. members.Select(m => m.Request)], started, route);
+            for (int i = 0; i < members.Count; i++)
+            {
+                responses[members[i].Index] = ranked[i] with { Variant = lease.Alias == plan.Members[group.Key].Alias ? $"{plan.Members[group.Key].Model}:{lease.Alias}" : lease.Alias };
+            }
+        }
+
+        return responses;
+    }
+
+    private static RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    {
+        int cut = plan.Profile!.CascadeCut;
+        float[][] cheap = ScoreAll(leases[0].Model, requests);
+
+        // The heavy model only sees each request's best `cut` candidates, all in one run.
+        var shortlisted = new RankRequest[requests.Count];
+        for (int r = 0; r < requests.Count; r++)
+        {
+            int[] order = new ScoreFusion.Fused([.. cheap[r].Select(s => (double)s)]).Order();
+            shortlisted[r] = requests[r] with { Candidates = [.. order.Take(cut).Select(p => requests[r].Candidates![p])] };
+        }
+
+        float[][] heavy = ScoreAll(leases[1].Model, shortlisted);
+        var responses = new RankResponse[requests.Count];
+        for (int r = 0; r < requests.Count; r++)
+        {
+            var fused = new ScoreFusion.Fused([.. heavy[r].Select(s => (double)s)]);
+            responses[r] = Respond(shortlisted[r], leases[1].Model, fused, plan.Name, Plan.Versions(leases), "cascade", started, route);
+        }
+
+        return responses;
+    }
+
+    /// <summary>Scores every request's candidates with one model in a single session run.</summary>
+    private static float[][] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests)
+    {
+        var queries = new ScoringQuery[requests.Count];
+        int total = 0;
+        for (int r = 0; r < requests.Count; r++)
+        {
+            IReadOnlyList<RankCandidate> candidates = requests[r].Candidates!;
+            int[] items = new int[candidates.Count];
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = model.ItemIndex(candidates[i].Id!);
+            }
+
+            queries[r] = new ScoringQuery(model.UserIndex(requests[r].UserId), Indices(model, requests[r].History), items);
+            total += items.Length;
+        }
+
+        float[] flat = new float[total];
+        model.Score(queries, flat);
+        var result = new float[requests.Count][];
+        int offset = 0;
+        for (int r = 0; r < requests.Count; r++)
+        {
+            int n = queries[r].Candidates.Length;
+            result[r] = flat[offset..(offset + n)];
+            offset += n;
+        }
+
+        return result;
+    }
+
+    private static RankResponse Respond(RankRequest request, ScoringModel primary, ScoreFusion.Fused fused, string model, string version, string variant, long started, string route)
+    {
+        IReadOnlyList<RankCandidate> candidates = request.Candidates!;
+        HashSet<string>? excluded = null;
+        if (request.Exclude is { Count: > 0 } || (request.ExcludeSeen && request.History is { Count: > 0 }))
+        {
+            excluded = new HashSet<string>(request.Exclude ?? [], StringComparer.Ordinal);
+            if (request.ExcludeSeen)
+            {
+                excluded.UnionWith(request.History ?? []);
+            }
+        }
+
+        int[] items = [.. candidates.Select(c => primary.ItemIndex(c.Id!))];
+        int top = request.Top ?? candidates.Count;
+        List<int> chosen = Reranker.Select(
+            items, fused.Order(), fused.Scores, p => excluded?.Contains(candidates[p].Id!) == true, request.Filters, Attributes(primary), request.Diversity, top);
+        var result = new RankedItem[chosen.Count];
+        for (int i = 0; i < chosen.Count; i++)
+        {
+            result[i] = new RankedItem(candidates[chosen[i]].Id!, fused.Scores[chosen[i]]);
+        }
+
+        double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        ServingMetrics.Served(route, primary, took);
+        return new RankResponse(model, version, variant, result, took);
+    }
+
+    private async ValueTask<Plan> PlanAsync(string? model, string? alias, string? profileName, CancellationToken cancellationToken)
+    {
+        if (profileName is null)
+        {
+            return new Plan(model ?? _options.DefaultModel, null, [new FusionMember(model ?? _options.DefaultModel, alias ?? _options.DefaultAlias)], null);
+        }
+
+        FusionProfile profile = await _profiles.GetAsync(profileName, cancellationToken);
+        return new Plan(profileName, profile.Method, profile.Models, profile);
+    }
+
+    private static Reranker.ItemAttributes Attributes(ScoringModel model) => new(model.ItemGenres, model.ItemEmbeddings, model.EmbeddingDimensions);
+
+    private static int[] Indices(ScoringModel model, IReadOnlyList<string>? ids) =>
+        ids is null ? [] : [.. ids.Select(model.ItemIndex)];
+
+    private static void Mask(float[] scores, int[] items)
+    {
+        foreach (int item in items)
+        {
+            scores[item] = float.NegativeInfinity;
+        }
+    }
+
+    /// <summary>The models a request is scored with and how they combine (no method: a single model).</summary>
+    private sealed record Plan(string Name, FusionMethod? Method, IReadOnlyList<FusionMember> Members, FusionProfile? Profile)
+    {
+        public static string Versions(List<ModelLease> leases) => string.Join('+', leases.Select(l => $"{l.Model.Name}@{l.Model.Version}"));
+    }
+}

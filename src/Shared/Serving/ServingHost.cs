@@ -1,0 +1,63 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Recsys.Serving;
+
+/// <summary>
+/// Everything a rank host needs, wired over one storage account: registry and model host (refreshing in
+/// the background), profiles, the feedback writer, the rank service and the route handlers. Disposing it
+/// flushes feedback and unloads the models.
+/// </summary>
+public sealed class ServingHost : IAsyncDisposable
+{
+    private ServingHost(ModelHost host, FeedbackSink feedback, RankApi api, ModelRegistry registry, ProfileStore profiles)
+    {
+        Host = host;
+        Feedback = feedback;
+        Api = api;
+        Registry = registry;
+        Profiles = profiles;
+    }
+
+    public ModelHost Host { get; }
+
+    public FeedbackSink Feedback { get; }
+
+    public RankApi Api { get; }
+
+    public ModelRegistry Registry { get; }
+
+    public ProfileStore Profiles { get; }
+
+    public static ServingHost Create(BlobServiceClient storage, ServingOptions options, ILoggerFactory? loggers = null)
+    {
+        loggers ??= NullLoggerFactory.Instance;
+        var registry = new ModelRegistry(storage.GetBlobContainerClient(ModelRegistry.ContainerName));
+        var host = new ModelHost(registry, options, loggers.CreateLogger<ModelHost>());
+        var profiles = new ProfileStore(storage.GetBlobContainerClient(ProfileStore.ContainerName), options.RefreshInterval);
+        var feedback = new FeedbackSink(storage.GetBlobContainerClient(FeedbackSink.ContainerName), loggers.CreateLogger<FeedbackSink>());
+        var api = new RankApi(new RankService(host, profiles, options), host, feedback, options, loggers.CreateLogger<RankApi>());
+        host.StartRefreshing();
+        return new ServingHost(host, feedback, api, registry, profiles);
+    }
+
+    /// <summary>Loads the default model's alias now, so the first request does not pay for it; a missing model is not an error yet.</summary>
+    public async Task WarmAsync(ServingOptions options, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using ModelLease lease = await Host.AcquireAsync(options.DefaultModel, options.DefaultAlias, cancellationToken);
+        }
+        catch (ProblemException)
+        {
+            // Nothing published yet: the first request reports it.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Feedback.DisposeAsync();
+        await Host.DisposeAsync();
+    }
+}

@@ -1,0 +1,34 @@
+namespace Recsys.Serving;
+
+/// <summary>Serving settings (configuration section <c>Serving</c>); the limits are enforced before any work.</summary>
+public sealed record ServingOptions
+{
+    /// <summary>The model a request without <c>model</c> or <c>profile</c> is ranked with.</summary>
+    public string DefaultModel { get; init; } = "movies";
+
+    public string DefaultAlias { get; init; } = "champion";
+
+    /// <summary>How often aliases are polled for a new version.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Loaded model versions beyond this total size are unloaded, least recently used first.</summary>
+    public long MemoryBudgetBytes { get; init; } = 4L << 30;
+
+    public bool PreferGpu { get; init; } = true;
+
+    public int MaxBodyBytes { get; init; } = 4 << 20;
+
+    public int MaxCandidates { get; init; } = 10_000;
+
+    public int MaxTop { get; init; } = 1_000;
+
+    public int MaxHistory { get; init; } = 1_000;
+
+    public int MaxBatchUsers { get; init; } = 256;
+
+    public int MaxIdLength { get; init; } = 256;
+
+    public int MaxJsonDepth { get; init; } = 16;
+
+    public int MaxFeedbackEvents { get; init; } = 10_000;
+}
