@@ -23,7 +23,7 @@ public sealed class FeedbackSink : IAsyncDisposable
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;
     private readonly Channel<FeedbackEvent> _channel = Channel.CreateUnbounded<FeedbackEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly string _instance = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    private readonly string _instance = InstanceName();
     private readonly Task _writer;
     private readonly TimeProvider _time;
     private long _written;
@@ -133,6 +133,13 @@ public sealed class FeedbackSink : IAsyncDisposable
                 await Task.Delay(delay);
             }
         }
+    }
+
+    /// <summary>One blob per process: host name (letters, digits and '-' only), process id and a random part.</summary>
+    private static string InstanceName()
+    {
+        string host = new([.. Environment.MachineName.Where(char.IsAsciiLetterOrDigit).Take(24)]);
+        return $"{(host.Length == 0 ? "host" : host)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     }
 
     private static readonly JsonSerializerOptions CompactJson = new(FeatureSpec.JsonOptions) { WriteIndented = false };

@@ -24,19 +24,23 @@ internal static class MatrixFactorizationExporter
     {
         using var scope = NewDisposeScope();
         static float[] Values(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
-        long users = model.UserWeights.shape[0];
-        long items = model.ItemWeights.shape[0];
-        long d = model.Dimensions;
+        return Export(Values(model.UserWeights), Values(model.ItemWeights), Values(model.UserBias), Values(model.ItemBias), model.Dimensions, metadata);
+    }
 
+    /// <summary>The same graph from plain row-major weights ([users, d], [items, d]) and biases.</summary>
+    public static byte[] Export(float[] userWeights, float[] itemWeights, float[] userBias, float[] itemBias, long d, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        long users = userBias.Length;
+        long items = itemBias.Length;
         var graph = new OnnxGraphBuilder("mf_bpr");
         OnnxDim batch = OnnxDim.Dynamic("batch");
         graph.AddInput(UserInput, OnnxElementType.Int64, batch);
         graph.AddInput(ItemInput, OnnxElementType.Int64, batch);
         graph.AddOutput(ScoreOutput, OnnxElementType.Float, batch);
-        graph.AddInitializer("user_embedding", Values(model.UserWeights), users, d);
-        graph.AddInitializer("item_embedding", Values(model.ItemWeights), items, d);
-        graph.AddInitializer("user_bias", Values(model.UserBias), users);
-        graph.AddInitializer("item_bias", Values(model.ItemBias), items);
+        graph.AddInitializer("user_embedding", userWeights, users, d);
+        graph.AddInitializer("item_embedding", itemWeights, items, d);
+        graph.AddInitializer("user_bias", userBias, users);
+        graph.AddInitializer("item_bias", itemBias, items);
         graph.AddInitializer("feature_axis", [1L], 1);
 
         string p = graph.AddNode("Gather", ["user_embedding", UserInput], "p", new OnnxAttribute("axis", Int: 0));

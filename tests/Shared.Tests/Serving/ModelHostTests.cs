@@ -1,0 +1,211 @@
+using Azure.Storage.Blobs;
+using Recsys.Models;
+using Recsys.Serving;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Serving;
+
+public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<ServingFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly ServingOptions Options = new() { RefreshInterval = TimeSpan.FromHours(1) };
+
+    private static RankRequest Request(params string[] ids) => new() { Candidates = [.. ids.Select(id => new RankCandidate { Id = id })] };
+
+    private async Task<(ModelRegistry Registry, ModelHost Host, RankService Service)> ServeAsync(ServingOptions? options = null)
+    {
+        options ??= Options;
+        ModelRegistry registry = await fixture.NewRegistryAsync();
+        await registry.PublishAsync("movies", fixture.Folder1, Ct);
+        await registry.PublishAsync("movies", fixture.Folder2, Ct);
+        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
+        var host = new ModelHost(registry, options);
+        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval);
+        return (registry, host, new RankService(host, profiles, options));
+    }
+
+    [Fact]
+    public async Task Rank_ScoresThroughOnnxRuntime_InModelOrder()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        RankResponse response = await service.RankAsync(Request("2", "5", "3", "unknown-item"), Ct);
+
+        // v1 scores item index i as i (ids 1..6 map to indices 1..6); the unknown id takes index 0.
+        Assert.Equal(["5", "3", "2", "unknown-item"], response.Items.Select(i => i.Id));
+        Assert.Equal([5.0, 3.0, 2.0, 0.0], response.Items.Select(i => i.Score));
+        Assert.Equal(("movies", "v1", "champion"), (response.Model, response.Version, response.Variant));
+    }
+
+    [Fact]
+    public async Task Rank_TopExcludeAndSeenHistory_AreAppliedAfterScoring()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        RankResponse response = await service.RankAsync(Request("1", "2", "3", "4", "5", "6") with { History = ["6"], Exclude = ["5"], Top = 2 }, Ct);
+
+        Assert.Equal(["4", "3"], response.Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Rank_GenreFilter_KeepsOnlyMatchingItems()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        RankResponse response = await service.RankAsync(
+            Request("1", "2", "3", "4", "5", "6") with { Filters = new Dictionary<string, IReadOnlyList<string>> { ["genres"] = ["Action"] } }, Ct);
+
+        Assert.Equal(["6", "3", "2"], response.Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Recommend_WholeCatalogue_ExactTopKWithoutSeenItems()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        RankResponse response = await service.RecommendAsync(new RecommendRequest { UserId = "1", History = ["6", "4"], Top = 3 }, Ct);
+
+        Assert.Equal(["5", "3", "2"], response.Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Batch_ManyUsers_EachGetsItsOwnCandidates()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        BatchRankResponse response = await service.RankBatchAsync(new BatchRankRequest { Requests = [Request("1", "2"), Request("6", "3", "5") with { Top = 1 }] }, Ct);
+
+        Assert.Equal(["2", "1"], response.Results[0].Items.Select(i => i.Id));
+        Assert.Equal(["6"], response.Results[1].Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Refresh_AfterPromotion_SwapsToTheNewVersion()
+    {
+        var (registry, host, service) = await ServeAsync();
+        await using var _ = host;
+        Assert.Equal("v1", (await service.RankAsync(Request("1", "2"), Ct)).Version);
+
+        AliasPointer current = (await registry.ReadAliasAsync("movies", "champion", Ct))!;
+        await registry.SetAliasAsync("movies", "champion", fixture.Version2, current.ETag, Ct);
+        await host.RefreshAsync(Ct);
+
+        RankResponse after = await service.RankAsync(Request("1", "2"), Ct);
+        Assert.Equal("v2", after.Version);
+        Assert.Equal(["1", "2"], after.Items.Select(i => i.Id));
+        Assert.Equal("healthy", host.Health().Status);
+    }
+
+    [Fact]
+    public async Task Lease_HeldAcrossASwap_KeepsScoringOnTheOldVersionUntilReleased()
+    {
+        var (registry, host, _) = await ServeAsync();
+        await using var _ = host;
+        ModelLease old = await host.AcquireAsync("movies", "champion", Ct);
+
+        await registry.SetAliasAsync("movies", "champion", fixture.Version2, (await registry.ReadAliasAsync("movies", "champion", Ct))!.ETag, Ct);
+        await host.RefreshAsync(Ct);
+
+        // The in-flight request still scores on v1's session, which is not disposed under it.
+        float[] scores = new float[2];
+        old.Model.Score([new ScoringQuery(0, ReadOnlyMemory<int>.Empty, new[] { 1, 2 })], scores);
+        Assert.Equal([1f, 2f], scores);
+        old.Dispose();
+        using ModelLease fresh = await host.AcquireAsync("movies", "champion", Ct);
+        Assert.Equal("v2", fresh.Model.Version);
+        Assert.Throws<ObjectDisposedException>(() => old.Model);
+    }
+
+    [Theory]
+    [InlineData("corrupt-onnx")]
+    [InlineData("missing-items")]
+    [InlineData("manifest-mismatch")]
+    public async Task Promotion_OfABrokenVersion_KeepsTheOldOneAndReportsDegraded(string fault)
+    {
+        var (registry, host, service) = await ServeAsync();
+        await using var _ = host;
+        await service.RankAsync(Request("1"), Ct);
+        await PublishBrokenAsync(registry, fault);
+
+        await registry.SetAliasAsync("movies", "champion", "broken", (await registry.ReadAliasAsync("movies", "champion", Ct))!.ETag, Ct);
+        await host.RefreshAsync(Ct);
+
+        RankResponse response = await service.RankAsync(Request("1", "2"), Ct);
+        Assert.Equal("v1", response.Version);
+        HealthReport health = host.Health();
+        Assert.Equal("degraded", health.Status);
+        Assert.Contains("broken", health.Models.Single().Degraded, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FirstUse_OfABrokenVersion_Is503WithTheReason()
+    {
+        ModelRegistry registry = await fixture.NewRegistryAsync();
+        await PublishBrokenAsync(registry, "corrupt-onnx");
+        await registry.SetAliasAsync("movies", "champion", "broken", null, Ct);
+        await using var host = new ModelHost(registry, Options);
+
+        var error = await Assert.ThrowsAsync<ProblemException>(async () => await host.AcquireAsync("movies", "champion", Ct));
+
+        Assert.Equal(ProblemTypes.ModelUnavailable, error.Type);
+        Assert.Contains("does not load", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownModel_Is404()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        var error = await Assert.ThrowsAsync<ProblemException>(() => service.RankAsync(Request("1") with { Model = "nope" }, Ct));
+
+        Assert.Equal(ProblemTypes.UnknownModel, error.Type);
+    }
+
+    [Fact]
+    public async Task MemoryBudget_UnloadsTheLeastRecentlyUsedAlias()
+    {
+        var (registry, host, _) = await ServeAsync(Options with { MemoryBudgetBytes = 1 });
+        await using var _ = host;
+        await registry.SetAliasAsync("movies", "challenger", fixture.Version2, null, Ct);
+
+        using (await host.AcquireAsync("movies", "champion", Ct))
+        {
+        }
+
+        using (await host.AcquireAsync("movies", "challenger", Ct))
+        {
+        }
+
+        Assert.Equal(["challenger"], host.Health().Models.Select(m => m.Alias));
+    }
+
+    private async Task PublishBrokenAsync(ModelRegistry registry, string fault)
+    {
+        string folder = fixture.Temp.Combine($"broken-{fault}-{Guid.NewGuid():N}");
+        await TestModels.WritePackageAsync(fixture.Prepared, folder, "broken", direction: 1);
+        switch (fault)
+        {
+            case "corrupt-onnx":
+                byte[] onnx = await File.ReadAllBytesAsync(Path.Combine(folder, ModelManifest.ModelFile), Ct);
+                await File.WriteAllBytesAsync(Path.Combine(folder, ModelManifest.ModelFile), onnx[..(onnx.Length / 3)], Ct);
+                break;
+            case "missing-items":
+                File.Delete(Path.Combine(folder, "items.parquet"));
+                break;
+            case "manifest-mismatch":
+                string manifestPath = Path.Combine(folder, ModelManifest.FileName);
+                ModelManifest manifest = ModelManifest.FromJson(await File.ReadAllTextAsync(manifestPath, Ct));
+                await File.WriteAllTextAsync(manifestPath, (manifest with { Inputs = [new TensorSpec("user", "int64", ["batch"]), new TensorSpec("product", "int64", ["batch"])] }).ToJson(), Ct);
+                break;
+        }
+
+        await registry.PublishAsync("movies", folder, Ct);
+    }
+}

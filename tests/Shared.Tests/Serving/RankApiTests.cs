@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Recsys.Serving;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Serving;
+
+/// <summary>The route handlers: every bad input gets its status and stable problem type before any model work.</summary>
+public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<ServingFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly ServingOptions Options = new() { RefreshInterval = TimeSpan.FromHours(1), MaxCandidates = 50, MaxTop = 20, MaxBodyBytes = 8_192, MaxJsonDepth = 8 };
+
+    private async Task<(RankApi Api, ModelHost Host, FeedbackSink Feedback, BlobContainerClient Events)> ApiAsync()
+    {
+        ModelRegistry registry = await fixture.NewRegistryAsync();
+        await registry.PublishAsync("movies", fixture.Folder1, Ct);
+        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
+        var host = new ModelHost(registry, Options);
+        BlobContainerClient events = await fixture.NewContainerAsync("events");
+        var feedback = new FeedbackSink(events);
+        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval);
+        return (new RankApi(new RankService(host, profiles, Options), host, feedback, Options), host, feedback, events);
+    }
+
+    private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    public static TheoryData<string, int, string> BadRankBodies => new()
+    {
+        { "", 400, "invalid-json" },
+        { "{", 400, "invalid-json" },
+        { "null", 400, "invalid-json" },
+        { """{ "candidates": "1" }""", 400, "invalid-json" },
+        { """{ "candidates": [ { "id": "1" } ], "top": "ten" }""", 400, "invalid-json" },
+        { """{ "userId": "1" }""", 400, "invalid-request" },
+        { """{ "candidates": [] }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "" } ] }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "  " } ] }""", 400, "invalid-request" },
+        { """{ "candidates": [ null ] }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "1" }, { "id": "1" } ] }""", 400, "duplicate-id" },
+        { """{ "candidates": [ { "id": "1" } ], "top": 0 }""", 400, "top-out-of-range" },
+        { """{ "candidates": [ { "id": "1" } ], "top": 21 }""", 400, "top-out-of-range" },
+        { """{ "candidates": [ { "id": "1" } ], "diversity": 2 }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "1" } ], "history": [ "" ] }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "1" } ], "filters": { "colour": ["red"] } }""", 400, "invalid-request" },
+        { """{ "candidates": [ { "id": "1" } ], "model": "../etc" }""", 400, "invalid-name" },
+        { """{ "candidates": [ { "id": "1" } ], "model": "nope" }""", 404, "unknown-model" },
+        { """{ "candidates": [ { "id": "1" } ], "profile": "nope" }""", 404, "unknown-profile" },
+        { """{ "candidates": [ { "id": "1", "features": [[[[[[[[[[1]]]]]]]]]] } ] }""", 400, "invalid-json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRankBodies))]
+    public async Task Rank_BadBody_IsAProblemWithAStableType(string json, int status, string type)
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        ApiResult result = await api.RankAsync(Body(json), Ct);
+
+        Assert.Equal(status, result.Status);
+        ProblemDetails problem = Assert.IsType<ProblemDetails>(result.Body);
+        Assert.Equal($"urn:recsys:problem:{type}", problem.Type);
+        Assert.Equal(status, problem.Status);
+        Assert.Equal(ApiResult.ProblemContentType, result.ContentType);
+    }
+
+    [Fact]
+    public async Task Rank_TooManyCandidatesAndTooLargeBody_AreRefused()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+        string many = JsonSerializer.Serialize(new { candidates = Enumerable.Range(0, 51).Select(i => new { id = $"{i}" }) });
+        string huge = JsonSerializer.Serialize(new { candidates = new[] { new { id = new string('x', 9_000) } } });
+
+        ApiResult tooMany = await api.RankAsync(Body(many), Ct);
+        ApiResult tooLarge = await api.RankAsync(Body(huge), Ct);
+
+        Assert.Equal((400, "urn:recsys:problem:too-many-candidates"), (tooMany.Status, ((ProblemDetails)tooMany.Body!).Type));
+        Assert.Equal((413, "urn:recsys:problem:body-too-large"), (tooLarge.Status, ((ProblemDetails)tooLarge.Body!).Type));
+    }
+
+    [Fact]
+    public async Task Rank_ValidBody_IsOkWithTheContractShape()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        ApiResult result = await api.RankAsync(Body("""
+            { "model": "movies", "userId": "42", "history": ["1","50"], "candidates": [{ "id": "1" }, { "id": "2", "features": { } }], "top": 10, "profile": null, "exclude": ["7"], "diversity": 0.0 }
+            """), Ct);
+
+        Assert.Equal(200, result.Status);
+        using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(result.Body, api.JsonOptions));
+        JsonElement root = json.RootElement;
+        Assert.Equal("movies", root.GetProperty("model").GetString());
+        Assert.Equal("v1", root.GetProperty("version").GetString());
+        Assert.Equal("champion", root.GetProperty("variant").GetString());
+        Assert.Equal("2", root.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.Equal(1, root.GetProperty("items").GetArrayLength());
+        Assert.True(root.GetProperty("tookMs").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task SetAlias_StaleETag_Is409()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        ApiResult result = await api.SetAliasAsync("movies", "champion", Body("""{ "version": "v1" }"""), "\"0x8D0000000000000\"", Ct);
+
+        Assert.Equal((409, "urn:recsys:problem:alias-conflict"), (result.Status, ((ProblemDetails)result.Body!).Type));
+    }
+
+    [Fact]
+    public async Task Feedback_AcceptedEvents_AreAllAppendedByShutdown()
+    {
+        var (api, host, feedback, events) = await ApiAsync();
+        await using var _h = host;
+        var bodies = Enumerable.Range(0, 15).Select(b => JsonSerializer.Serialize(new
+        {
+            events = Enumerable.Range(0, 100).Select(i => new { userId = $"u{b}", itemId = $"{i}", type = i % 3 == 0 ? "click" : "impression" }),
+        }));
+
+        int accepted = 0;
+        foreach (string body in bodies)
+        {
+            ApiResult result = await api.FeedbackAsync(Body(body), Ct);
+            Assert.Equal(202, result.Status);
+            accepted += ((FeedbackResponse)result.Body!).Accepted;
+        }
+
+        await feedback.DisposeAsync();
+
+        int lines = 0;
+        await foreach (BlobItem blob in events.GetBlobsAsync(new GetBlobsOptions(), Ct))
+        {
+            Assert.Matches(@"^\d{4}/\d{2}/\d{2}/.+\.jsonl$", blob.Name);
+            string text = (await events.GetBlobClient(blob.Name).DownloadContentAsync(Ct)).Value.Content.ToString();
+            lines += text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        }
+
+        Assert.Equal((1_500, 1_500), (accepted, lines));
+        Assert.Equal(1_500, feedback.Written);
+    }
+
+    [Theory]
+    [InlineData("""{ "events": [] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "purchase" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "rating" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "", "itemId": "2", "type": "click" } ] }""")]
+    public async Task Feedback_BadEvents_AreRefusedAsAWhole(string json)
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        ApiResult result = await api.FeedbackAsync(Body(json), Ct);
+
+        Assert.Equal(400, result.Status);
+    }
+}
