@@ -18,6 +18,7 @@ public sealed class ModelHost : IAsyncDisposable
     private readonly ServingOptions _options;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Model, string Alias), AliasSlot> _slots = new();
+    private readonly ConcurrentDictionary<(string Model, string Alias), (string ETag, string Reason)> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _refreshLoop;
 
@@ -172,6 +173,12 @@ public sealed class ModelHost : IAsyncDisposable
             return; // this pointer's version already failed; wait for the alias to move
         }
 
+        // A version that never loaded is not downloaded again for every request: only once the alias moves.
+        if (current is null && _refused.TryGetValue(key, out var refused) && refused.ETag == pointer.ETag)
+        {
+            throw new ProblemException(ProblemTypes.ModelUnavailable, "Model cannot be loaded.", refused.Reason);
+        }
+
         LoadedModel loaded;
         try
         {
@@ -185,7 +192,9 @@ public sealed class ModelHost : IAsyncDisposable
             slot.FailedETag = pointer.ETag;
             if (current is null)
             {
-                throw new ProblemException(ProblemTypes.ModelUnavailable, "Model cannot be loaded.", $"{key.Model}/{pointer.Version}: {ex.Message}", ex);
+                string reason = $"{key.Model}/{pointer.Version}: {ex.Message}";
+                _refused[key] = (pointer.ETag, reason);
+                throw new ProblemException(ProblemTypes.ModelUnavailable, "Model cannot be loaded.", reason, ex);
             }
 
             slot.Degraded = $"{key.Model}/{pointer.Version} refused: {ex.Message}; still serving {current.Model.Version}.";
@@ -193,6 +202,7 @@ public sealed class ModelHost : IAsyncDisposable
         }
 
         Retire(Interlocked.Exchange(ref slot.Current, loaded));
+        _refused.TryRemove(key, out _);
         ServingMetrics.Loaded(1);
         slot.Degraded = null;
         slot.FailedETag = null;

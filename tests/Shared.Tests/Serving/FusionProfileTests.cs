@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Recsys.Serving;
+using Recsys.Testing;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Recsys.Models;
 using Recsys.Serving;
+using Recsys.Testing;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;
@@ -155,6 +156,14 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
 
         Assert.Equal(ProblemTypes.ModelUnavailable, error.Type);
         Assert.Contains("does not load", error.Detail, StringComparison.Ordinal);
+
+        // Fixing the alias (a new ETag) is what lets it load; asking again meanwhile answers from memory.
+        var again = await Assert.ThrowsAsync<ProblemException>(async () => await host.AcquireAsync("movies", "champion", Ct));
+        Assert.Equal(error.Detail, again.Detail);
+        await registry.PublishAsync("movies", fixture.Folder1, Ct);
+        await registry.SetAliasAsync("movies", "champion", fixture.Version1, (await registry.ReadAliasAsync("movies", "champion", Ct))!.ETag, Ct);
+        using ModelLease lease = await host.AcquireAsync("movies", "champion", Ct);
+        Assert.Equal("v1", lease.Model.Version);
     }
 
     [Fact]

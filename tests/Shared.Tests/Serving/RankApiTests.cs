@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Recsys.Serving;
+using Recsys.Testing;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;

@@ -1,4 +1,5 @@
 using Recsys.Serving;
+using Recsys.Testing;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;

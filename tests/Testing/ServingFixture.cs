@@ -1,9 +1,8 @@
 using Azure.Storage.Blobs;
 using Recsys.Serving;
-using Recsys.Testing;
 using Xunit;
 
-namespace Recsys.Shared.Tests.Serving;
+namespace Recsys.Testing;
 
 /// <summary>A real Azurite plus two exported versions of the tiny model: v1 ranks high item indices first, v2 the reverse.</summary>
 public sealed class ServingFixture : IAsyncLifetime

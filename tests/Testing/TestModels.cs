@@ -3,17 +3,16 @@ using Recsys.Features;
 using Recsys.Models;
 using Recsys.Preparation;
 using Recsys.Storage;
-using Recsys.Testing;
 using Recsys.Training.Onnx;
 
-namespace Recsys.Shared.Tests.Serving;
+namespace Recsys.Testing;
 
 /// <summary>
 /// Small real model packages with hand-set weights, so ranks can be checked by hand. A tiny MovieLens-style
 /// dataset (items 1..6, three users) is prepared for real; the MF graph gives item index i the vector (i, 0)
 /// and every user the vector (direction, 0), so score(user, item i) = direction × i.
 /// </summary>
-internal static class TestModels
+public static class TestModels
 {
     public const string ComedyItem = "4";
 

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Recsys.Cli.Serving;
+using Recsys.Models;
+using Recsys.Serving;
+using Recsys.Testing;
+using Xunit;
+
+namespace Recsys.Cli.Tests;
+
+/// <summary>The local rank host over real HTTP (Kestrel on loopback), real Azurite and real ONNX Runtime.</summary>
+[Collection(ConsoleTests.Name)]
+public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly object SixCandidates = new { userId = "1", candidates = Enumerable.Range(1, 6).Select(i => new { id = $"{i}" }), top = 3 };
+
+    private async Task<RankServer> StartAsync(string model)
+    {
+        var options = new ServingOptions { DefaultModel = model, RefreshInterval = TimeSpan.FromMilliseconds(200) };
+        return await RankServer.StartAsync(fixture.ConnectionString, options, port: 0, cancellationToken: Ct);
+    }
+
+    private async Task PublishAsync(string model, string folder, string alias)
+    {
+        using var console = new ConsoleCapture();
+        int exit = await RecsysCli.RunAsync(["models", "publish", "--connection-string", fixture.ConnectionString, "--name", model, "--from", folder, "--alias", alias]);
+        Assert.True(exit == RecsysCli.Success, console.Error);
+    }
+
+    [Fact]
+    public async Task PublishThenRank_OverHttp_ServesTheChampion()
+    {
+        await PublishAsync("films", fixture.Folder1, "champion");
+        await using RankServer server = await StartAsync("films");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage response = await http.PostAsJsonAsync("/api/rank", SixCandidates, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        RankResponse body = (await response.Content.ReadFromJsonAsync<RankResponse>(Ct))!;
+        Assert.Equal(["6", "5", "4"], body.Items.Select(i => i.Id));
+        Assert.Equal(("films", "v1", "champion"), (body.Model, body.Version, body.Variant));
+    }
+
+    [Fact]
+    public async Task Promotion_WhileEightClientsRank_ZeroFailuresAndTheNewVersionTakesOver()
+    {
+        await PublishAsync("swap", fixture.Folder1, "champion");
+        await PublishAsync("swap", fixture.Folder2, "challenger");
+        await using RankServer server = await StartAsync("swap");
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var failures = new ConcurrentBag<string>();
+        var versions = new ConcurrentQueue<(long At, string Version, string First)>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        long promotedAt = long.MaxValue;
+
+        async Task ClientAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using HttpResponseMessage response = await http.PostAsJsonAsync("/api/rank", SixCandidates, CancellationToken.None);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    continue;
+                }
+
+                RankResponse body = (await response.Content.ReadFromJsonAsync<RankResponse>(CancellationToken.None))!;
+                versions.Enqueue((Environment.TickCount64, body.Version, body.Items[0].Id));
+            }
+        }
+
+        Task[] clients = [.. Enumerable.Range(0, 8).Select(_ => Task.Run(ClientAsync, Ct))];
+        await Task.Delay(1_500, Ct);
+        using (HttpResponseMessage current = await http.GetAsync("/api/models/swap", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        }
+
+        // Promote through the registry (as another process would); the server's poll picks it up.
+        var registry = server.Serving.Registry;
+        AliasPointer champion = (await registry.ReadAliasAsync("swap", "champion", Ct))!;
+        await registry.SetAliasAsync("swap", "champion", fixture.Version2, champion.ETag, Ct);
+        promotedAt = Environment.TickCount64;
+        await Task.WhenAll(clients);
+
+        Assert.Empty(failures);
+        var all = versions.ToArray();
+        Assert.True(all.Length > 100, $"only {all.Length} responses");
+        Assert.Contains(all, v => v.Version == "v1");
+        Assert.Contains(all, v => v.Version == "v2");
+
+        // Every response is internally consistent, and after the swap settles only v2 answers.
+        Assert.All(all, v => Assert.Equal(v.Version == "v1" ? "6" : "1", v.First));
+        Assert.All(all.Where(v => v.At > promotedAt + 1_500), v => Assert.Equal("v2", v.Version));
+    }
+
+    [Fact]
+    public async Task BrokenPromotion_OverHttp_KeepsServingAndHealthSaysDegraded()
+    {
+        await PublishAsync("fragile", fixture.Folder1, "champion");
+        string broken = fixture.Temp.Combine($"broken-{Guid.NewGuid():N}");
+        await TestModels.WritePackageAsync(fixture.Prepared, broken, "v3", direction: 1);
+        await File.WriteAllBytesAsync(Path.Combine(broken, ModelManifest.ModelFile), [1, 2, 3], Ct);
+        await PublishAsync("fragile", broken, "champion");
+        await using RankServer server = await StartAsync("fragile");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage first = await http.PostAsJsonAsync("/api/rank", SixCandidates, Ct);
+
+        // The alias already points at the broken version: nothing loadable, so 503 with the reason.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal("application/problem+json", first.Content.Headers.ContentType!.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await first.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("urn:recsys:problem:model-unavailable", problem.RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task BadRequests_OverHttp_AreProblemDetails()
+    {
+        await PublishAsync("strict", fixture.Folder1, "champion");
+        await using RankServer server = await StartAsync("strict");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage malformed = await http.PostAsync("/api/rank", new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json"), Ct);
+        using HttpResponseMessage stale = await http.PutAsJsonAsync("/api/models/strict/aliases/champion", new { version = "v1" }, Ct);
+        using HttpResponseMessage health = await http.GetAsync("/api/health", Ct);
+        using HttpResponseMessage openApi = await http.GetAsync("/openapi/v1.json", Ct);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (malformed.StatusCode, malformed.Content.Headers.ContentType!.MediaType));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("healthy", JsonDocument.Parse(await health.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("status").GetString());
+        string document = await openApi.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("/api/rank/batch", document, StringComparison.Ordinal);
+        Assert.Contains("/api/models/{name}/aliases/{alias}", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsList_ShowsVersionsAndAliases()
+    {
+        await PublishAsync("listed", fixture.Folder1, "champion");
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["models", "list", "--connection-string", fixture.ConnectionString, "--json"]);
+
+        Assert.Equal(RecsysCli.Success, exit);
+        var entries = JsonSerializer.Deserialize<List<ModelEntry>>(console.Out, Features.FeatureSpec.JsonOptions)!;
+        ModelEntry listed = entries.Single(e => e.Name == "listed");
+        Assert.Equal(["v1"], listed.Versions);
+        Assert.Equal("v1", listed.Aliases["champion"]);
+    }
+
+    [Fact]
+    public async Task ModelsPublish_FromAFolderWithoutManifest_ExitsTwo()
+    {
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["models", "publish", "--connection-string", fixture.ConnectionString, "--name", "x", "--from", fixture.Prepared]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Contains("not an exported model folder", console.Error, StringComparison.Ordinal);
+    }
+}
