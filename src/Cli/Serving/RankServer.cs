@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Recsys.Serving;
 
 namespace Recsys.Cli.Serving;
@@ -35,7 +36,8 @@ internal sealed class RankServer : IAsyncDisposable
     public static async Task<RankServer> StartAsync(string connectionString, ServingOptions options, int port, LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel)
+            .AddFilter("Microsoft", LogLevel.Warning); // no per-request lines from the host on the hot path
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(System.Net.IPAddress.Loopback, port);
@@ -44,6 +46,16 @@ internal sealed class RankServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * 2;
         });
         builder.Services.AddOpenApi();
+
+        // Serving instruments go to an OTLP collector when one is configured the standard way.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(ServingMetrics.MeterName);
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
         WebApplication app = builder.Build();
         ServingHost serving = ServingHost.Create(new BlobServiceClient(connectionString), options, app.Services.GetRequiredService<ILoggerFactory>());
         Map(app, serving.Api);

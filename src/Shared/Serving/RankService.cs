@@ -88,9 +88,9 @@ public sealed class RankService
         int[] pool = new int[Math.Min(model.ItemCount, request.Diversity > 0 ? top * 5 : top)];
         int found = TopK.Select(scores, pool, firstItem: 1);
         int[] items = pool[..found];
-        double[] poolScores = [.. items.Select(i => (double)scores[i])];
-        List<int> chosen = Reranker.Select(items, [.. Enumerable.Range(0, found)], poolScores, _ => false, null, Attributes(model), request.Diversity, top);
-        var result = chosen.Select(p => new RankedItem(model.ItemId(items[p]), poolScores[p])).ToList();
+        var poolScores = ScoreFusion.Fused.Of([.. items.Select(i => scores[i])]);
+        int[] chosen = Reranker.Select(items, poolScores, _ => false, null, Attributes(model), request.Diversity, top);
+        var result = chosen.Select(p => new RankedItem(model.ItemId(items[p]), poolScores.Scores[p])).ToList();
         double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         ServingMetrics.Served("recommend", model, took);
         return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
@@ -125,12 +125,11 @@ public sealed class RankService
 
     private static RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route)
     {
-        float[][] scores = ScoreAll(lease.Model, requests);
+        Scored[] scored = ScoreAll(lease.Model, requests, checkDuplicates: true);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
-            var fused = new ScoreFusion.Fused([.. scores[r].Select(s => (double)s)]);
-            responses[r] = Respond(requests[r], lease.Model, fused, lease.Model.Name, lease.Model.Version, lease.Alias, started, route);
+            responses[r] = Respond(requests[r], lease.Model, scored[r].Items, ScoreFusion.Fused.Of(scored[r].Scores), lease.Model.Name, lease.Model.Version, lease.Alias, started, route);
         }
 
         return responses;
@@ -138,12 +137,12 @@ public sealed class RankService
 
     private static RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
     {
-        float[][][] byModel = [.. leases.Select(l => ScoreAll(l.Model, requests))];
+        Scored[][] byModel = [.. leases.Select((l, m) => ScoreAll(l.Model, requests, checkDuplicates: m == 0))];
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
-            ScoreFusion.Fused fused = ScoreFusion.Combine(method, [.. byModel.Select(m => m[r])], plan.Members, plan.Profile!);
-            responses[r] = Respond(requests[r], leases[0].Model, fused, plan.Name, Plan.Versions(leases), method.ToString().ToLowerInvariant(), started, route);
+            ScoreFusion.Fused fused = ScoreFusion.Combine(method, [.. byModel.Select(m => m[r].Scores)], plan.Members, plan.Profile!);
+            responses[r] = Respond(requests[r], leases[0].Model, byModel[0][r].Items, fused, plan.Name, Plan.Versions(leases), method.ToString().ToLowerInvariant(), started, route);
         }
 
         return responses;
@@ -169,31 +168,31 @@ public sealed class RankService
     private static RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
     {
         int cut = plan.Profile!.CascadeCut;
-        float[][] cheap = ScoreAll(leases[0].Model, requests);
+        Scored[] cheap = ScoreAll(leases[0].Model, requests, checkDuplicates: true);
 
         // The heavy model only sees each request's best `cut` candidates, all in one run.
         var shortlisted = new RankRequest[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
-            int[] order = new ScoreFusion.Fused([.. cheap[r].Select(s => (double)s)]).Order();
-            shortlisted[r] = requests[r] with { Candidates = [.. order.Take(cut).Select(p => requests[r].Candidates![p])] };
+            int[] best = ScoreFusion.Fused.Of(cheap[r].Scores).Best(cut, static _ => true);
+            shortlisted[r] = requests[r] with { Candidates = [.. best.Select(p => requests[r].Candidates![p])] };
         }
 
-        float[][] heavy = ScoreAll(leases[1].Model, shortlisted);
+        Scored[] heavy = ScoreAll(leases[1].Model, shortlisted, checkDuplicates: false);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
-            var fused = new ScoreFusion.Fused([.. heavy[r].Select(s => (double)s)]);
-            responses[r] = Respond(shortlisted[r], leases[1].Model, fused, plan.Name, Plan.Versions(leases), "cascade", started, route);
+            responses[r] = Respond(shortlisted[r], leases[1].Model, heavy[r].Items, ScoreFusion.Fused.Of(heavy[r].Scores), plan.Name, Plan.Versions(leases), "cascade", started, route);
         }
 
         return responses;
     }
 
-    /// <summary>Scores every request's candidates with one model in a single session run.</summary>
-    private static float[][] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests)
+    /// <summary>Scores every request's candidates with one model in a single session run (after the duplicate check, if asked).</summary>
+    private static Scored[] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests, bool checkDuplicates)
     {
         var queries = new ScoringQuery[requests.Count];
+        var candidateItems = new int[requests.Count][];
         int total = 0;
         for (int r = 0; r < requests.Count; r++)
         {
@@ -204,25 +203,36 @@ public sealed class RankService
                 items[i] = model.ItemIndex(candidates[i].Id!);
             }
 
+            if (checkDuplicates)
+            {
+                DuplicateCheck.Throw(candidates, items, model.ItemCount, requests.Count > 1 ? $"requests[{r}]." : "");
+            }
+
+            candidateItems[r] = items;
             queries[r] = new ScoringQuery(model.UserIndex(requests[r].UserId), Indices(model, requests[r].History), items);
             total += items.Length;
         }
 
         float[] flat = new float[total];
         model.Score(queries, flat);
-        var result = new float[requests.Count][];
+        if (requests.Count == 1)
+        {
+            return [new Scored(flat, candidateItems[0])];
+        }
+
+        var result = new Scored[requests.Count];
         int offset = 0;
         for (int r = 0; r < requests.Count; r++)
         {
             int n = queries[r].Candidates.Length;
-            result[r] = flat[offset..(offset + n)];
+            result[r] = new Scored(flat[offset..(offset + n)], candidateItems[r]);
             offset += n;
         }
 
         return result;
     }
 
-    private static RankResponse Respond(RankRequest request, ScoringModel primary, ScoreFusion.Fused fused, string model, string version, string variant, long started, string route)
+    private static RankResponse Respond(RankRequest request, ScoringModel primary, int[] items, ScoreFusion.Fused fused, string model, string version, string variant, long started, string route)
     {
         IReadOnlyList<RankCandidate> candidates = request.Candidates!;
         HashSet<string>? excluded = null;
@@ -235,12 +245,11 @@ public sealed class RankService
             }
         }
 
-        int[] items = [.. candidates.Select(c => primary.ItemIndex(c.Id!))];
         int top = request.Top ?? candidates.Count;
-        List<int> chosen = Reranker.Select(
-            items, fused.Order(), fused.Scores, p => excluded?.Contains(candidates[p].Id!) == true, request.Filters, Attributes(primary), request.Diversity, top);
-        var result = new RankedItem[chosen.Count];
-        for (int i = 0; i < chosen.Count; i++)
+        int[] chosen = Reranker.Select(
+            items, fused, excluded is null ? static _ => false : p => excluded.Contains(candidates[p].Id!), request.Filters, Attributes(primary), request.Diversity, top);
+        var result = new RankedItem[chosen.Length];
+        for (int i = 0; i < chosen.Length; i++)
         {
             result[i] = new RankedItem(candidates[chosen[i]].Id!, fused.Scores[chosen[i]]);
         }
@@ -273,6 +282,9 @@ public sealed class RankService
             scores[item] = float.NegativeInfinity;
         }
     }
+
+    /// <summary>One request's scores and the model's item indices of its candidates, position by position.</summary>
+    private sealed record Scored(float[] Scores, int[] Items);
 
     /// <summary>The models a request is scored with and how they combine (no method: a single model).</summary>
     private sealed record Plan(string Name, FusionMethod? Method, IReadOnlyList<FusionMember> Members, FusionProfile? Profile)

@@ -20,14 +20,10 @@ public sealed class RequestValidator
             throw new ProblemException(ProblemTypes.TooManyCandidates, "Too many candidates.", $"{at}candidates has {candidates.Count} items; the limit is {_options.MaxCandidates}.");
         }
 
-        var seen = new HashSet<string>(candidates.Count, StringComparer.Ordinal);
+        // Duplicates are found later, on the model's item indices (see DuplicateCheck): far cheaper than hashing every id here.
         for (int i = 0; i < candidates.Count; i++)
         {
-            string id = CheckId(candidates[i]?.Id, $"{at}candidates[{i}].id");
-            if (!seen.Add(id))
-            {
-                throw new ProblemException(ProblemTypes.DuplicateId, "Duplicate candidate id.", $"{at}candidates[{i}].id '{Shorten(id)}' appears more than once.");
-            }
+            CheckId(candidates[i]?.Id, at, "candidates", i, ".id");
         }
 
         CheckCommon(request.Model, request.Alias, request.UserId, request.History, request.Exclude, request.Top, request.Diversity, at);
@@ -83,8 +79,8 @@ public sealed class RequestValidator
         for (int i = 0; i < request.Events.Count; i++)
         {
             FeedbackEvent e = request.Events[i] ?? throw Invalid($"events[{i}] is null.");
-            CheckId(e.UserId, $"events[{i}].userId");
-            CheckId(e.ItemId, $"events[{i}].itemId");
+            CheckId(e.UserId, "", "events", i, ".userId");
+            CheckId(e.ItemId, "", "events", i, ".itemId");
             if (e.Type is not ("impression" or "click" or "rating"))
             {
                 throw Invalid($"events[{i}].type must be impression, click or rating.");
@@ -111,11 +107,11 @@ public sealed class RequestValidator
 
         if (userId is not null)
         {
-            CheckId(userId, $"{at}userId");
+            CheckId(userId, at, "userId");
         }
 
-        CheckIds(history, $"{at}history", _options.MaxHistory);
-        CheckIds(exclude, $"{at}exclude", _options.MaxCandidates);
+        CheckIds(history, at, "history", _options.MaxHistory);
+        CheckIds(exclude, at, "exclude", _options.MaxCandidates);
         if (top is { } t && (t < 1 || t > _options.MaxTop))
         {
             throw new ProblemException(ProblemTypes.TopOutOfRange, "top is out of range.", $"{at}top is {t}; it must be between 1 and {_options.MaxTop}.");
@@ -127,7 +123,7 @@ public sealed class RequestValidator
         }
     }
 
-    private void CheckIds(IReadOnlyList<string>? ids, string field, int limit)
+    private void CheckIds(IReadOnlyList<string>? ids, string at, string field, int limit)
     {
         if (ids is null)
         {
@@ -136,31 +132,33 @@ public sealed class RequestValidator
 
         if (ids.Count > limit)
         {
-            throw Invalid($"{field} has {ids.Count} ids; the limit is {limit}.");
+            throw Invalid($"{at}{field} has {ids.Count} ids; the limit is {limit}.");
         }
 
         for (int i = 0; i < ids.Count; i++)
         {
-            CheckId(ids[i], $"{field}[{i}]");
+            CheckId(ids[i], at, field, i);
         }
     }
 
-    private string CheckId(string? id, string field)
+    /// <summary>The field's path (e.g. <c>requests[2].candidates[7].id</c>) is only formatted when the check fails: this runs once per candidate.</summary>
+    private string CheckId(string? id, string at, string field, int index = -1, string suffix = "")
     {
-        if (string.IsNullOrWhiteSpace(id))
+        if (id is null || id.Length == 0 || id.Length > _options.MaxIdLength || (char.IsWhiteSpace(id[0]) && string.IsNullOrWhiteSpace(id)))
         {
-            throw Invalid($"{field} is missing or empty.");
-        }
-
-        if (id.Length > _options.MaxIdLength)
-        {
-            throw Invalid($"{field} is longer than {_options.MaxIdLength} characters.");
+            throw BadId(id, at, field, index, suffix);
         }
 
         return id;
     }
 
-    private static ProblemException Invalid(string detail) => new(ProblemTypes.InvalidRequest, "Invalid request.", detail);
+    private ProblemException BadId(string? id, string at, string field, int index, string suffix)
+    {
+        string path = index < 0 ? $"{at}{field}{suffix}" : $"{at}{field}[{index}]{suffix}";
+        return Invalid(id is { Length: > 0 } && id.Length > _options.MaxIdLength
+            ? $"{path} is longer than {_options.MaxIdLength} characters."
+            : $"{path} is missing or empty.");
+    }
 
-    private static string Shorten(string id) => id.Length <= 40 ? id : id[..40] + "…";
+    private static ProblemException Invalid(string detail) => new(ProblemTypes.InvalidRequest, "Invalid request.", detail);
 }

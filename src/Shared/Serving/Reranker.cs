@@ -17,13 +17,12 @@ public static class Reranker
     public sealed record ItemAttributes(IReadOnlyList<string> Genres, float[]? Embeddings, int Dimensions);
 
     /// <summary>
-    /// Positions (into <paramref name="items"/>) of the chosen items, best first. <paramref name="order"/> is
-    /// every position sorted by <paramref name="scores"/>; <paramref name="excluded"/> marks positions to drop.
+    /// Positions (into <paramref name="items"/>) of the chosen items, best first. Only the best
+    /// <paramref name="top"/> kept positions are ordered (five times as many as the pool for diversity).
     /// </summary>
-    public static List<int> Select(
+    public static int[] Select(
         int[] items,
-        int[] order,
-        double[] scores,
+        ScoreFusion.Fused fused,
         Func<int, bool> excluded,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? filters,
         ItemAttributes attributes,
@@ -31,20 +30,16 @@ public static class Reranker
         int top)
     {
         HashSet<string>? genres = GenresFilter(filters);
-        var kept = new List<int>(Math.Min(order.Length, top * 4));
-        foreach (int position in order)
+        Func<int, bool> keep = genres is null
+            ? p => !excluded(p)
+            : p => !excluded(p) && HasAnyGenre(attributes.Genres[items[p]], genres);
+        if (diversity <= 0)
         {
-            if (!excluded(position) && (genres is null || HasAnyGenre(attributes.Genres[items[position]], genres)))
-            {
-                kept.Add(position);
-                if (diversity <= 0 && kept.Count == top)
-                {
-                    return kept;
-                }
-            }
+            return fused.Best(top, keep);
         }
 
-        return diversity <= 0 ? kept : MaximalMarginalRelevance(items, kept, scores, attributes, diversity, top);
+        int[] pool = fused.Best(top * 5, keep);
+        return [.. MaximalMarginalRelevance(items, [.. pool], fused.Scores, attributes, diversity, top)];
     }
 
     /// <summary>Throws a 400 problem for a filter this service cannot apply.</summary>

@@ -9,23 +9,108 @@ public static class ScoreFusion
     /// <summary>Fused scores, plus a tie-breaker for methods whose scores tie often (votes).</summary>
     public sealed record Fused(double[] Scores, double[]? TieBreak = null)
     {
-        /// <summary>Candidate positions ordered best first: by score, then tie-breaker, then input order.</summary>
-        public int[] Order()
+        /// <summary>Wraps one model's scores unchanged.</summary>
+        public static Fused Of(float[] scores)
         {
-            int[] order = [.. Enumerable.Range(0, Scores.Length)];
-            double[]? tie = TieBreak;
-            double[] scores = Scores;
-            Array.Sort(order, (a, b) =>
+            var values = new double[scores.Length];
+            for (int i = 0; i < values.Length; i++)
             {
-                int c = scores[b].CompareTo(scores[a]);
-                if (c == 0 && tie is not null)
+                values[i] = scores[i];
+            }
+
+            return new Fused(values);
+        }
+
+        /// <summary>Every candidate position ordered best first: by score, then tie-breaker, then input order.</summary>
+        public int[] Order() => Best(Scores.Length, static _ => true);
+
+        /// <summary>
+        /// The best <paramref name="count"/> positions that <paramref name="keep"/> accepts, best first, with a
+        /// <paramref name="count"/>-sized heap: O(n log count), so a top-10 of 10,000 candidates sorts nothing else.
+        /// </summary>
+        public int[] Best(int count, Func<int, bool> keep)
+        {
+            int[] heap = new int[Math.Min(count, Scores.Length)];
+            int size = 0;
+            for (int p = 0; p < Scores.Length; p++)
+            {
+                if (!keep(p))
                 {
-                    c = tie[b].CompareTo(tie[a]);
+                    continue;
                 }
 
-                return c != 0 ? c : a.CompareTo(b);
-            });
-            return order;
+                if (size < heap.Length)
+                {
+                    heap[size] = p;
+                    SiftUp(heap, size++);
+                }
+                else if (heap.Length > 0 && Better(p, heap[0]))
+                {
+                    heap[0] = p;
+                    SiftDown(heap, 0, size);
+                }
+            }
+
+            // Heap-sort in place: the worst goes to the end each round, leaving the best first.
+            for (int end = size - 1; end > 0; end--)
+            {
+                (heap[0], heap[end]) = (heap[end], heap[0]);
+                SiftDown(heap, 0, end);
+            }
+
+            return size == heap.Length ? heap : heap[..size];
+        }
+
+        private bool Better(int a, int b)
+        {
+            int c = Scores[a].CompareTo(Scores[b]);
+            if (c == 0 && TieBreak is not null)
+            {
+                c = TieBreak[a].CompareTo(TieBreak[b]);
+            }
+
+            return c != 0 ? c > 0 : a < b;
+        }
+
+        // A min-heap on "better": the root is the worst kept position.
+        private void SiftUp(int[] heap, int i)
+        {
+            while (i > 0)
+            {
+                int parent = (i - 1) / 2;
+                if (!Better(heap[parent], heap[i]))
+                {
+                    return;
+                }
+
+                (heap[parent], heap[i]) = (heap[i], heap[parent]);
+                i = parent;
+            }
+        }
+
+        private void SiftDown(int[] heap, int i, int size)
+        {
+            while (true)
+            {
+                int worst = i, left = (2 * i) + 1, right = left + 1;
+                if (left < size && Better(heap[worst], heap[left]))
+                {
+                    worst = left;
+                }
+
+                if (right < size && Better(heap[worst], heap[right]))
+                {
+                    worst = right;
+                }
+
+                if (worst == i)
+                {
+                    return;
+                }
+
+                (heap[worst], heap[i]) = (heap[i], heap[worst]);
+                i = worst;
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Frozen;
 using Microsoft.ML.OnnxRuntime;
 using Recsys.Models;
 using Recsys.Scoring;
@@ -15,8 +14,8 @@ public sealed class ScoringModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
-    private readonly FrozenDictionary<string, int> _items;
-    private readonly FrozenDictionary<string, int> _users;
+    private readonly IdLookup _items;
+    private readonly IdLookup _users;
     private readonly string[] _itemIds;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -32,8 +31,8 @@ public sealed class ScoringModel : IDisposable
         Provider = provider;
         Layout = InputLayouts.Detect(manifest);
         _itemIds = ["", .. package.ItemIds];
-        _items = Index(package.ItemIds);
-        _users = Index(package.UserIds);
+        _items = IdLookup.Build(package.ItemIds);
+        _users = IdLookup.Build(package.UserIds);
         _itemCount = manifest.Features.Items.Size;
         ItemGenres = ["", .. package.ItemGenres];
         ItemEmbeddings = package.ItemEmbeddings;
@@ -96,9 +95,9 @@ public sealed class ScoringModel : IDisposable
     }
 
     /// <summary>Vocabulary index of an item id; the unknown index (0) when the model never saw it.</summary>
-    public int ItemIndex(string id) => _items.GetValueOrDefault(id, Manifest.Features.Items.UnknownIndex);
+    public int ItemIndex(string id) => _items.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
 
-    public int UserIndex(string? id) => id is not null && _users.TryGetValue(id, out int index) ? index : Manifest.Features.Users.UnknownIndex;
+    public int UserIndex(string? id) => id is not null && _users.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Users.UnknownIndex;
 
     public string ItemId(int index) => _itemIds[index];
 
@@ -324,15 +323,4 @@ public sealed class ScoringModel : IDisposable
         int.TryParse(manifest.Inputs[0].Shape[1], System.Globalization.CultureInfo.InvariantCulture, out int length) && length > 0
             ? length
             : throw new ModelLoadException($"Sequence input '{manifest.Inputs[0].Name}' has no fixed length.");
-
-    private static FrozenDictionary<string, int> Index(string[] ids)
-    {
-        var map = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            map.TryAdd(ids[i], i + 1);
-        }
-
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
-    }
 }

@@ -195,6 +195,53 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
         Assert.Equal(["challenger"], host.Health().Models.Select(m => m.Alias));
     }
 
+    [Fact]
+    public async Task Metrics_RecordLatencyPerModelVersionAndSwaps()
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<(double Value, string? Model, string? Version)>();
+        long swaps = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ServingMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            KeyValuePair<string, object?>[] all = tags.ToArray();
+            string? Tag(string key) => all.FirstOrDefault(t => t.Key == key).Value as string;
+            if (Tag("model") == "metered")
+            {
+                latencies.Add((value, Tag("model"), Tag("version")));
+            }
+        });
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "recsys.model.swaps" && tags.ToArray().Any(t => t.Key == "model" && (string?)t.Value == "metered"))
+            {
+                Interlocked.Add(ref swaps, value);
+            }
+        });
+        listener.Start();
+        ModelRegistry registry = await fixture.NewRegistryAsync();
+        await registry.PublishAsync("metered", fixture.Folder1, Ct);
+        await registry.PublishAsync("metered", fixture.Folder2, Ct);
+        await registry.SetAliasAsync("metered", "champion", fixture.Version1, null, Ct);
+        await using var host = new ModelHost(registry, Options);
+        var service = new RankService(host, new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval), Options);
+
+        await service.RankAsync(Request("1", "2") with { Model = "metered" }, Ct);
+        await registry.SetAliasAsync("metered", "champion", fixture.Version2, (await registry.ReadAliasAsync("metered", "champion", Ct))!.ETag, Ct);
+        await host.RefreshAsync(Ct);
+        await service.RankAsync(Request("1", "2") with { Model = "metered" }, Ct);
+
+        Assert.Equal(["v1", "v2"], latencies.Select(l => l.Version).Order());
+        Assert.All(latencies, l => Assert.True(l.Value > 0));
+        Assert.Equal(1, Interlocked.Read(ref swaps));
+    }
+
     private async Task PublishBrokenAsync(ModelRegistry registry, string fault)
     {
         string folder = fixture.Temp.Combine($"broken-{fault}-{Guid.NewGuid():N}");

@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Recsys.Bench;
+
+// Serving benchmarks.
+//   dotnet run -c Release --project bench/Serve.Bench              BenchmarkDotNet: pipeline vs bare session run
+//   dotnet run -c Release --project bench/Serve.Bench -- export    only train/export the NCF-size model; prints its folder
+//   dotnet run -c Release --project bench/Serve.Bench -- body N    a rank request body with N candidates of that model
+// HTTP load over loopback: bench/load/rank-load.sh (uses the exported model).
+if (args is ["parts"])
+{
+    await Parts.RunAsync();
+    return;
+}
+
+if (args is ["export"])
+{
+    Console.WriteLine(await BenchModel.EnsureAsync());
+    return;
+}
+
+if (args is ["body", var count])
+{
+    Console.WriteLine(await BenchModel.RankBodyAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)));
+    return;
+}
+
+await BenchModel.EnsureAsync();
+
+// In-process: the native libtorch/ONNX Runtime setup of this build is what is measured.
+// `--quick` trades precision for a run of about a minute.
+bool quick = args.Contains("--quick");
+Job job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+BenchmarkRunner.Run<ScoringBenchmarks>(DefaultConfig.Instance.AddJob(job), [.. args.Where(a => a != "--quick")]);

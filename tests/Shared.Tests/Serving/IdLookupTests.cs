@@ -1,0 +1,38 @@
+using Recsys.Serving;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Serving;
+
+public sealed class IdLookupTests
+{
+    [Fact]
+    public void NumericIds_UseTheDensePath_AndOnlyCanonicalSpellingsMatch()
+    {
+        var lookup = IdLookup.Build(["10", "2", "7"]);
+
+        Assert.Equal([1, 2, 3], new[] { "10", "2", "7" }.Select(lookup.IndexOf));
+        Assert.Equal(0, lookup.IndexOf("02"));
+        Assert.Equal(0, lookup.IndexOf("+2"));
+        Assert.Equal(0, lookup.IndexOf("3"));
+        Assert.Equal(0, lookup.IndexOf("99999999"));
+        Assert.Equal(0, lookup.IndexOf("abc"));
+        Assert.Equal(0, lookup.IndexOf(""));
+    }
+
+    [Fact]
+    public void MixedIds_UseTheDictionary_WithTheSameAnswers()
+    {
+        var lookup = IdLookup.Build(["10", "tt0114709", "007"]);
+
+        Assert.Equal([1, 2, 3], new[] { "10", "tt0114709", "007" }.Select(lookup.IndexOf));
+        Assert.Equal(0, lookup.IndexOf("7"));
+        Assert.Equal(0, lookup.IndexOf("unknown"));
+    }
+
+    [Fact]
+    public void RepeatedId_KeepsItsFirstIndex_OnBothPaths()
+    {
+        Assert.Equal(1, IdLookup.Build(["5", "5"]).IndexOf("5"));
+        Assert.Equal(1, IdLookup.Build(["a", "a"]).IndexOf("a"));
+    }
+}
