@@ -29,7 +29,7 @@ f:close()
 LUA
 
 node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --loose \
-  --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 --location "$work/azurite" &
+  --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 &
 azurite=$!
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; kill "$azurite" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }

@@ -26,12 +26,23 @@ internal static class CommandErrors
             await Console.Error.WriteLineAsync("cancelled");
             return RecsysCli.Cancelled;
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (Operational(ex) is { } cause)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {FirstLine(ex.Message)}");
+            await Console.Error.WriteLineAsync($"error: {cause.GetType().Name}: {FirstLine(cause.Message)}");
             return RecsysCli.Failure;
         }
     }
+
+    /// <summary>
+    /// The environment's failure behind <paramref name="ex"/> (storage, files, network), if that is what it is.
+    /// The storage SDK wraps its retried failures in an AggregateException; the first inner one names the cause.
+    /// </summary>
+    private static Exception? Operational(Exception ex) => ex switch
+    {
+        AggregateException { InnerExceptions.Count: > 0 } aggregate => Operational(aggregate.InnerExceptions[0]),
+        Azure.RequestFailedException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException or HttpRequestException => ex,
+        _ => null,
+    };
 
     private static string FirstLine(string message)
     {

@@ -167,6 +167,19 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task Provider_WithoutCuda_FallsBackToCpu_AndHealthSaysSo()
+    {
+        var (_, host, service) = await ServeAsync();
+        await using var _ = host;
+
+        await service.RankAsync(Request("1"), Ct);
+
+        // The CPU package lists no CUDA provider, so this machine (and CI) always takes the fallback.
+        Assert.Equal(Recsys.Scoring.ExecutionProvider.Cpu, host.Provider);
+        Assert.Equal(("Cpu", "Cpu"), (host.Health().ExecutionProvider, host.Health().Models.Single().Provider));
+    }
+
+    [Fact]
     public async Task UnknownModel_Is404()
     {
         var (_, host, service) = await ServeAsync();
