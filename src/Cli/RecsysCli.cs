@@ -24,6 +24,7 @@ internal static class RecsysCli
         root.Subcommands.Add(ModelsCommand.Create(catalog));
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 

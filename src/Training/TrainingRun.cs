@@ -24,6 +24,12 @@ public sealed record TrainRequest
 
     /// <summary>Training settings; null takes the model's defaults.</summary>
     public TrainingOptions? Training { get; init; }
+
+    /// <summary>The model name in the manifest (default: the dataset name).</summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>The version in the manifest (default: creation time and data hash); the pipeline sets one per job so a rerun names the same version.</summary>
+    public string? Version { get; init; }
 }
 
 /// <summary>The exported model and how training went.</summary>
@@ -76,8 +82,8 @@ public static class TrainingRun
             DateTimeOffset created = DateTimeOffset.UtcNow;
             var manifest = new ModelManifest
             {
-                Name = request.Dataset.Name ?? stats.Dataset,
-                Version = $"{created:yyyyMMdd-HHmmss}-{stats.ContentHash[..6]}",
+                Name = request.ModelName ?? request.Dataset.Name ?? stats.Dataset,
+                Version = request.Version ?? $"{created:yyyyMMdd-HHmmss}-{stats.ContentHash[..6]}",
                 Created = created,
                 Architecture = model.Architecture,
                 TrainingDataHash = stats.ContentHash,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using Recsys.Pipeline;
 using Recsys.Serving;
 
 namespace Recsys.Cli.Serving;
@@ -57,7 +59,8 @@ internal sealed class RankServer : IAsyncDisposable
             }
         });
         WebApplication app = builder.Build();
-        ServingHost serving = ServingHost.Create(new BlobServiceClient(connectionString), options, app.Services.GetRequiredService<ILoggerFactory>());
+        var jobs = new JobStore(new TableServiceClient(connectionString).GetTableClient(JobStore.TableName));
+        ServingHost serving = ServingHost.Create(new BlobServiceClient(connectionString), options, app.Services.GetRequiredService<ILoggerFactory>(), jobs);
         Map(app, serving.Api);
         var server = new RankServer(app, serving);
         try
@@ -99,6 +102,7 @@ internal sealed class RankServer : IAsyncDisposable
         app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>
                 Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
             .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
+        app.MapGet("/api/jobs/{id}", (string id, CancellationToken ct) => Reply(api, api.GetJobAsync(id, ct))).Produces<JobView>().ProducesProblem(404);
         app.MapGet("/api/health", () => Reply(api, Task.FromResult(api.Health()))).Produces<HealthReport>();
     }
 

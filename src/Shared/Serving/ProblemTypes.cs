@@ -17,6 +17,7 @@ public static class ProblemTypes
     public static readonly ProblemType BodyTooLarge = new($"{Prefix}body-too-large", 413);
     public static readonly ProblemType UnknownModel = new($"{Prefix}unknown-model", 404);
     public static readonly ProblemType UnknownProfile = new($"{Prefix}unknown-profile", 404);
+    public static readonly ProblemType UnknownJob = new($"{Prefix}unknown-job", 404);
     public static readonly ProblemType UnknownVersion = new($"{Prefix}unknown-version", 404);
     public static readonly ProblemType AliasConflict = new($"{Prefix}alias-conflict", 409);
     public static readonly ProblemType NoEmbeddings = new($"{Prefix}no-item-embeddings", 422);

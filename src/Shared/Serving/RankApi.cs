@@ -19,9 +19,11 @@ public sealed class RankApi
     private readonly RequestValidator _validator;
     private readonly ILogger _logger;
     private readonly JsonSerializerOptions _json;
+    private readonly Pipeline.JobStore? _jobs;
 
-    public RankApi(RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null)
+    public RankApi(RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null, Pipeline.JobStore? jobs = null)
     {
+        _jobs = jobs;
         _rank = rank;
         _host = host;
         _feedback = feedback;
@@ -89,6 +91,16 @@ public sealed class RankApi
         });
 
     public ApiResult Health() => new(200, _host.Health());
+
+    /// <summary><c>GET /api/jobs/{id}</c>: a pipeline job's stages with status, timings, counts and errors.</summary>
+    public Task<ApiResult> GetJobAsync(string id, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/jobs/{id}", async () =>
+        {
+            Pipeline.JobView? job = _jobs is null ? null : await _jobs.GetAsync(id, cancellationToken);
+            return job is null
+                ? throw new ProblemException(ProblemTypes.UnknownJob, "Unknown job.", $"There is no job '{id}'.")
+                : Ok(job);
+        });
 
     private async Task<ApiResult> HandleAsync(string route, Func<Task<ApiResult>> handler)
     {

@@ -30,14 +30,14 @@ public sealed class ServingHost : IAsyncDisposable
 
     public ProfileStore Profiles { get; }
 
-    public static ServingHost Create(BlobServiceClient storage, ServingOptions options, ILoggerFactory? loggers = null)
+    public static ServingHost Create(BlobServiceClient storage, ServingOptions options, ILoggerFactory? loggers = null, Pipeline.JobStore? jobs = null)
     {
         loggers ??= NullLoggerFactory.Instance;
         var registry = new ModelRegistry(storage.GetBlobContainerClient(ModelRegistry.ContainerName));
         var host = new ModelHost(registry, options, loggers.CreateLogger<ModelHost>());
         var profiles = new ProfileStore(storage.GetBlobContainerClient(ProfileStore.ContainerName), options.RefreshInterval);
         var feedback = new FeedbackSink(storage.GetBlobContainerClient(FeedbackSink.ContainerName), loggers.CreateLogger<FeedbackSink>());
-        var api = new RankApi(new RankService(host, profiles, options), host, feedback, options, loggers.CreateLogger<RankApi>());
+        var api = new RankApi(new RankService(host, profiles, options), host, feedback, options, loggers.CreateLogger<RankApi>(), jobs);
         host.StartRefreshing();
         return new ServingHost(host, feedback, api, registry, profiles);
     }

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Recsys.Pipeline;
+using Recsys.Training.Pipeline;
+using Spectre.Console;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys worker</c>: the pipeline over Storage Queues: prepare, train, evaluate and promote each dataset dropped into datasets/.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var connection = new Option<string?>("--connection-string") { Description = $"Storage to work in (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000)." };
+        var once = new Option<bool>("--once") { Description = "Stop when there is nothing left to do (instead of waiting for new drops)." };
+        var poll = new Option<double>("--poll-seconds") { Description = "Pause between passes when idle.", DefaultValueFactory = _ => 2 };
+        var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
+        var command = new Command("worker", "Run the pipeline locally: watch datasets/ for drops, then prepare → train → evaluate → promote through the queues.")
+        {
+            connection, once, poll, settle,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            PipelineStorage storage = PipelineStorage.FromConnectionString(StorageConnection.Require(result.GetValue(connection)));
+            using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            AnsiConsole.MarkupLine(result.GetValue(once) ? "Working until idle ..." : "Working; Ctrl+C stops.");
+            try
+            {
+                int handled = await new LocalPipeline(
+                        new DatasetWatcher(storage, loggers.CreateLogger<DatasetWatcher>()) { SettleTime = TimeSpan.FromSeconds(result.GetValue(settle)) },
+                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()),
+                        loggers.CreateLogger<LocalPipeline>())
+                    { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) }
+                    .RunAsync(result.GetValue(once), ct);
+                AnsiConsole.MarkupLine($"Handled {handled} message(s).");
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                AnsiConsole.MarkupLine("Stopped; unfinished messages become visible again for the next worker.");
+            }
+
+            return RecsysCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>The three stage handlers over <paramref name="storage"/>.</summary>
+    public static IPipelineStage[] Stages(PipelineStorage storage) =>
+        [new PrepareStage(storage), new TrainStage(storage), new EvaluateStage(storage)];
+}

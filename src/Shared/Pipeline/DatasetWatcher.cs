@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Recsys.Pipeline;
+
+/// <summary>
+/// Notices datasets dropped into <c>datasets/{name}/</c> where there is no Event Grid (Azurite): lists the
+/// container, fingerprints each dataset folder (blob names, ETags and sizes), and sends one prepare message per
+/// new fingerprint, remembered by a marker blob <c>pipeline/markers/{name}/{fingerprint}</c>. The drop zone
+/// itself is never written to. A folder changed in the last <see cref="SettleTime"/> is left until it settles,
+/// so a dataset still being uploaded is not prepared half-way.
+/// </summary>
+public sealed class DatasetWatcher
+{
+    private readonly PipelineStorage _storage;
+    private readonly ILogger _logger;
+
+    public DatasetWatcher(PipelineStorage storage, ILogger? logger = null)
+    {
+        _storage = storage;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The job id of a dataset drop: its name and content fingerprint, so a re-scan maps to the same job.</summary>
+    public static string JobId(string dataset, string fingerprint) => $"{(dataset.Length > 40 ? dataset[..40] : dataset)}-{fingerprint}";
+
+    /// <summary>Sends prepare messages for new drops; returns how many.</summary>
+    public async Task<int> ScanAsync(CancellationToken cancellationToken = default)
+    {
+        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        if (!await datasets.ExistsAsync(cancellationToken))
+        {
+            return 0;
+        }
+
+        var folders = new SortedDictionary<string, List<BlobItem>>(StringComparer.Ordinal);
+        await foreach (BlobItem blob in datasets.GetBlobsAsync(new GetBlobsOptions(), cancellationToken))
+        {
+            int slash = blob.Name.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0)
+            {
+                string name = blob.Name[..slash];
+                (folders.TryGetValue(name, out var list) ? list : folders[name] = []).Add(blob);
+            }
+        }
+
+        BlobContainerClient markers = _storage.Container(PipelineStorage.Markers);
+        await markers.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        int sent = 0;
+        foreach (var (name, blobs) in folders)
+        {
+            if (!Serving.ResourceName.IsValid(name))
+            {
+                _logger.LogWarning("Ignoring datasets/{Name}/: not a valid dataset name.", name);
+                continue;
+            }
+
+            if (blobs.Max(b => b.Properties.LastModified ?? DateTimeOffset.MinValue) > DateTimeOffset.UtcNow - SettleTime)
+            {
+                continue;
+            }
+
+            string fingerprint = Fingerprint(blobs);
+            BlobClient marker = markers.GetBlobClient($"markers/{name}/{fingerprint}");
+            if (await marker.ExistsAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            // Send first, then mark: a crash in between sends the message again, which prepare absorbs.
+            string jobId = JobId(name, fingerprint);
+            await _storage.SendAsync(new PipelineMessage { Stage = PipelineStage.Prepare, JobId = jobId, Dataset = name }, cancellationToken);
+            try
+            {
+                await marker.UploadAsync(BinaryData.FromString(jobId), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Another worker marked it at the same moment.
+            }
+
+            _logger.LogInformation("New dataset drop datasets/{Name}/: job {JobId}.", name, jobId);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    private static string Fingerprint(IEnumerable<BlobItem> blobs)
+    {
+        var text = new StringBuilder();
+        foreach (BlobItem blob in blobs.OrderBy(b => b.Name, StringComparer.Ordinal))
+        {
+            text.Append(blob.Name).Append('\n').Append(blob.Properties.ETag).Append('\n').Append(blob.Properties.ContentLength).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..12];
+    }
+}

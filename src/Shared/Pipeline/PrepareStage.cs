@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Recsys.Data;
+using Recsys.Preparation;
+using Recsys.Storage;
+
+namespace Recsys.Pipeline;
+
+/// <summary>
+/// Prepare: downloads <c>datasets/{name}/</c> (only ever read), prepares it into
+/// <c>prepared/{name}/{contentHash}/</c> (reused when identical), and fans out one train message per model in
+/// the dataset's training plan. A bad dataset fails the job with the reason and the quarantine report.
+/// </summary>
+public sealed class PrepareStage : IPipelineStage
+{
+    public const string StageKey = "prepare";
+
+    private readonly PipelineStorage _storage;
+
+    public PrepareStage(PipelineStorage storage) => _storage = storage;
+
+    public PipelineStage Stage => PipelineStage.Prepare;
+
+    public async Task<IReadOnlyList<PipelineMessage>> HandleAsync(PipelineMessage message, CancellationToken cancellationToken)
+    {
+        StageRecord? done = await _storage.Jobs.GetStageAsync(message.JobId, StageKey, cancellationToken);
+        if (done?.Status == JobStatus.Failed)
+        {
+            return [];
+        }
+
+        TrainingPlan plan = await ReadPlanAsync(message, cancellationToken);
+        if (done?.Status == JobStatus.Completed && done.Details?.GetValueOrDefault("contentHash") is { ValueKind: JsonValueKind.String } hash)
+        {
+            return FanOut(message, plan, hash.GetString()!);
+        }
+
+        await _storage.Jobs.StartAsync(message.JobId, StageKey, message.Attempt, cancellationToken);
+        string temp = Path.Combine(Path.GetTempPath(), $"recsys-prepare-{Guid.NewGuid():N}");
+        try
+        {
+            BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+            string folder = Path.Combine(temp, message.Dataset);
+            string local = await BlobDatasetDownloader.DownloadAsync(datasets, message.Dataset, folder, cancellationToken);
+            if (File.Exists(Path.Combine(folder, TrainingPlan.FileName)))
+            {
+                // The plan is not data; the folder is prepared without it.
+                File.Delete(Path.Combine(folder, TrainingPlan.FileName));
+                local = folder;
+            }
+            var output = new BlobPreparedOutput(_storage.Container(PipelineStorage.Prepared), message.Dataset);
+            PrepareResult result = await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = local, Name = message.Dataset }, output, cancellationToken: cancellationToken);
+            await _storage.Jobs.CompleteAsync(message.JobId, StageKey, new Dictionary<string, object>
+            {
+                ["contentHash"] = result.ContentHash,
+                ["reused"] = result.Reused,
+                ["interactions"] = result.Stats.Interactions,
+                ["users"] = result.Stats.Users,
+                ["items"] = result.Stats.Items,
+                ["rejected"] = result.Stats.Rows.Rejected,
+                ["models"] = plan.Models.Select(m => m.Architecture).ToArray(),
+            }, cancellationToken);
+            return FanOut(message, plan, result.ContentHash);
+        }
+        catch (Exception ex) when (ex is DatasetException or InvalidDataException)
+        {
+            await _storage.Jobs.FailAsync(message.JobId, StageKey, ex.Message, cancellationToken: cancellationToken);
+            throw new PermanentStageException(ex.Message, ex);
+        }
+        finally
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
+
+    private async Task<TrainingPlan> ReadPlanAsync(PipelineMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await _storage.Container(PipelineStorage.Datasets).GetBlobClient($"{message.Dataset}/{TrainingPlan.FileName}").DownloadContentAsync(cancellationToken);
+            return TrainingPlan.FromJson(content.Value.Content.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return TrainingPlan.Default;
+        }
+        catch (Exception ex) when (ex is DatasetException or JsonException)
+        {
+            await _storage.Jobs.FailAsync(message.JobId, StageKey, $"{TrainingPlan.FileName}: {ex.Message}", cancellationToken: cancellationToken);
+            throw new PermanentStageException(ex.Message, ex);
+        }
+    }
+
+    private static PipelineMessage[] FanOut(PipelineMessage message, TrainingPlan plan, string contentHash) =>
+    [
+        .. plan.Models.Select(model => message with
+        {
+            Stage = PipelineStage.Train,
+            ContentHash = contentHash,
+            Model = plan.Model ?? message.Dataset,
+            Training = model,
+            Attempt = 1,
+        }),
+    ];
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Recsys.Features;
+
+namespace Recsys.Pipeline;
+
+/// <summary>One model to train: its architecture (a <c>recsys train --model</c> name) and optional epoch count.</summary>
+public sealed record PlannedModel(string Architecture, int? Epochs = null);
+
+/// <summary>
+/// What the pipeline does with a dataset, read from <c>datasets/{name}/recsys-plan.json</c> when present: the
+/// registry name the versions go to, and one train message per listed model (fan-out). Without a plan, the
+/// dataset name and a single fast model.
+/// </summary>
+public sealed record TrainingPlan
+{
+    public const string FileName = "recsys-plan.json";
+
+    /// <summary>Registry name; default: the dataset name.</summary>
+    public string? Model { get; init; }
+
+    public IReadOnlyList<PlannedModel> Models { get; init; } = [new("bpr", 10)];
+
+    public static TrainingPlan Default { get; } = new();
+
+    public static TrainingPlan FromJson(string json)
+    {
+        TrainingPlan plan = JsonSerializer.Deserialize<TrainingPlan>(json, FeatureSpec.JsonOptions) ?? Default;
+        if (plan.Models is not { Count: > 0 } || plan.Models.Any(m => string.IsNullOrWhiteSpace(m.Architecture) || m.Epochs is <= 0))
+        {
+            throw new Data.DatasetException($"{FileName} must list at least one model, each with an architecture and positive epochs.");
+        }
+
+        if (plan.Model is not null && !Serving.ResourceName.IsValid(plan.Model))
+        {
+            throw new Data.DatasetException($"{FileName} names an invalid model '{plan.Model}'.");
+        }
+
+        return plan;
+    }
+}

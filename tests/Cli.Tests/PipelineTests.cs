@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues.Models;
+using Recsys.Cli.Commands;
+using Recsys.Cli.Serving;
+using Recsys.Pipeline;
+using Recsys.Serving;
+using Recsys.Testing;
+using Recsys.Training.Pipeline;
+using Xunit;
+
+namespace Recsys.Cli.Tests;
+
+/// <summary>The local pipeline end to end on a real Azurite: drop → prepare → train → evaluate → champion → rank.</summary>
+[Collection(ConsoleTests.Name)]
+public sealed class PipelineTests : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private PipelineStorage _storage = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
+    }
+
+    public ValueTask DisposeAsync() => _azurite.DisposeAsync();
+
+    private LocalPipeline Pipeline() => new(
+        new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero },
+        new QueueWorker(_storage, WorkerCommand.Stages(_storage)) { Visibility = TimeSpan.FromSeconds(30) })
+    { PollInterval = TimeSpan.FromMilliseconds(100) };
+
+    /// <summary>A small clustered shop: 150 users, 60 items in 3 taste groups, ~16 ratings each, with timestamps.</summary>
+    private async Task<Dictionary<string, ETagAndLength>> DropAsync(string name, string? ratings = null, string? plan = null)
+    {
+        if (ratings is null)
+        {
+            var random = new Random(7);
+            var lines = new StringBuilder("userId,movieId,rating,timestamp\n");
+            for (int user = 1; user <= 150; user++)
+            {
+                int group = user % 3;
+                foreach (int item in Enumerable.Range(0, 60).Where(i => i % 3 == group || random.NextDouble() < 0.05).OrderBy(_ => random.Next()).Take(16))
+                {
+                    lines.Append(FormattableString.Invariant($"{user},{item + 1},{3 + random.Next(3)},{1_000_000 + (user * 100) + item}\n"));
+                }
+            }
+
+            ratings = lines.ToString();
+        }
+
+        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync($"{name}/ratings.csv", BinaryData.FromString(ratings), Ct);
+        if (plan is not null)
+        {
+            await datasets.UploadBlobAsync($"{name}/{TrainingPlan.FileName}", BinaryData.FromString(plan), Ct);
+        }
+
+        return await SnapshotAsync(name);
+    }
+
+    private async Task<Dictionary<string, ETagAndLength>> SnapshotAsync(string name)
+    {
+        var blobs = new Dictionary<string, ETagAndLength>();
+        await foreach (BlobItem blob in _storage.Container(PipelineStorage.Datasets).GetBlobsAsync(new GetBlobsOptions { Prefix = $"{name}/" }, Ct))
+        {
+            blobs[blob.Name] = new ETagAndLength(blob.Properties.ETag.ToString()!, blob.Properties.ContentLength ?? -1);
+        }
+
+        return blobs;
+    }
+
+    private async Task<JobView> OnlyJobAsync(string dataset)
+    {
+        await foreach (BlobItem marker in _storage.Container(PipelineStorage.Markers).GetBlobsAsync(new GetBlobsOptions { Prefix = $"markers/{dataset}/" }, Ct))
+        {
+            string jobId = DatasetWatcher.JobId(dataset, marker.Name.Split('/')[^1]);
+            return (await _storage.Jobs.GetAsync(jobId, Ct))!;
+        }
+
+        throw new Xunit.Sdk.XunitException($"No job for {dataset}.");
+    }
+
+    [Fact]
+    public async Task Drop_RunsToAChampion_AndServeRanksWithIt()
+    {
+        var before = await DropAsync("shop", plan: """{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 3 } ] }""");
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        JobView job = await OnlyJobAsync("shop");
+        Assert.Equal(JobStatus.Completed, job.Status);
+        Assert.Equal(["prepare", "train-bpr", $"evaluate-{TrainStage.VersionFor(job.JobId, "bpr")}"], job.Stages.Select(s => s.Stage));
+        Assert.True(job.Stages[2].Details!["promoted"].GetBoolean());
+        AliasPointer champion = (await _storage.Registry.ReadAliasAsync("shop", "champion", Ct))!;
+        Assert.Equal(TrainStage.VersionFor(job.JobId, "bpr"), champion.Version);
+        Assert.Equal(before, await SnapshotAsync("shop"));
+
+        await using RankServer server = await RankServer.StartAsync(_azurite.ConnectionString, new ServingOptions { DefaultModel = "shop" }, port: 0, cancellationToken: Ct);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        using HttpResponseMessage ranked = await http.PostAsJsonAsync("/api/rank", new { userId = "1", candidates = new[] { new { id = "1" }, new { id = "2" }, new { id = "4" } } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, ranked.StatusCode);
+        Assert.Equal(champion.Version, (await ranked.Content.ReadFromJsonAsync<RankResponse>(Ct))!.Version);
+        using HttpResponseMessage jobResponse = await http.GetAsync($"/api/jobs/{job.JobId}", Ct);
+        Assert.Equal(HttpStatusCode.OK, jobResponse.StatusCode);
+        using HttpResponseMessage unknownJob = await http.GetAsync("/api/jobs/nope", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownJob.StatusCode);
+
+        // Redelivery: the same prepare message again (as a duplicate Event Grid event would) changes nothing.
+        await _storage.SendAsync(new PipelineMessage { Stage = PipelineStage.Prepare, JobId = job.JobId, Dataset = "shop" }, Ct);
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+        ModelEntry entry = (await _storage.Registry.GetModelAsync("shop", Ct))!;
+        Assert.Single(entry.Versions);
+        Assert.Equal(JobStatus.Completed, (await _storage.Jobs.GetAsync(job.JobId, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task PoisonDataset_FailsItsJob_KeepsTheDataset_AndWritesTheQuarantine()
+    {
+        var before = await DropAsync("broken", ratings: "userId,movieId,rating,timestamp\n1,2,lots,3\n,5,4,1\n");
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        JobView job = await OnlyJobAsync("broken");
+        Assert.True(job.Status == JobStatus.Failed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
+        Assert.Contains("No usable rows", job.Stages.Single().Error, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync("broken"));
+        int quarantined = 0;
+        await foreach (BlobItem _ in _storage.Container("quarantine").GetBlobsAsync(new GetBlobsOptions { Prefix = "broken/" }, Ct))
+        {
+            quarantined++;
+        }
+
+        Assert.Equal(1, quarantined);
+        Assert.Null(await _storage.Registry.GetModelAsync("broken", Ct));
+    }
+
+    [Fact]
+    public async Task UnreadableMessage_GoesToThePoisonQueueWithTheReason()
+    {
+        await _storage.Queue(PipelineStage.Train).CreateIfNotExistsAsync(cancellationToken: Ct);
+        await _storage.Queue(PipelineStage.Train).SendMessageAsync("{ not a message", Ct);
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        QueueMessage[] poisoned = (await _storage.PoisonQueue(PipelineStage.Train).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value;
+        Assert.Contains("unreadable message", Assert.Single(poisoned).Body.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Training_StoppedMidway_ResumesFromItsBlobCheckpoint()
+    {
+        await DropAsync("resume");
+        await _storage.Container(PipelineStorage.Markers).CreateIfNotExistsAsync(cancellationToken: Ct);
+        var prepare = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "resume-job", Dataset = "resume" };
+        PipelineMessage train = (await new PrepareStage(_storage).HandleAsync(prepare, Ct)).Single() with { Training = new PlannedModel("bpr", 6) };
+        var patient = new TrainStage(_storage, (_, o) => o with { Patience = 100 });
+
+        // Stop the first attempt as soon as its first checkpoint reaches Blob Storage (a killed worker).
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Task watch = Task.Run(async () =>
+        {
+            var checkpoint = _storage.Container(PipelineStorage.Checkpoints).GetBlobClient("resume-job/bpr/checkpoint.bin");
+            while (!kill.IsCancellationRequested && !await checkpoint.ExistsAsync(CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default))
+            {
+                await Task.Delay(50, CancellationToken.None);
+            }
+
+            await kill.CancelAsync();
+        }, Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => patient.HandleAsync(train, kill.Token));
+        await watch;
+        Assert.Equal(JobStatus.Running, (await _storage.Jobs.GetStageAsync("resume-job", TrainStage.StageKey("bpr"), Ct))!.Status);
+
+        IReadOnlyList<PipelineMessage> next = await patient.HandleAsync(train with { Attempt = 2 }, Ct);
+
+        StageRecord record = (await _storage.Jobs.GetStageAsync("resume-job", TrainStage.StageKey("bpr"), Ct))!;
+        Assert.Equal(JobStatus.Completed, record.Status);
+        Assert.True(record.Details!["resumed"].GetBoolean());
+        Assert.Equal(PipelineStage.Evaluate, Assert.Single(next).Stage);
+    }
+
+    private sealed record ETagAndLength(string ETag, long Length);
+}
