@@ -45,6 +45,7 @@ internal sealed class RankServer : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, port);
 
             // Kestrel's own cap is a backstop; RankApi answers oversized bodies with a problem first.
+            // Dataset uploads stream to storage and carry their own limit; Kestrel's cap is lifted for that route only.
             k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * 2;
         });
         builder.Services.AddOpenApi();
@@ -102,6 +103,9 @@ internal sealed class RankServer : IAsyncDisposable
         app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>
                 Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
             .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
+        app.MapPost("/api/datasets/{name}", (string name, string? file, HttpRequest r, CancellationToken ct) =>
+                Reply(api, api.UploadDatasetAsync(name, file, r.Body, r.ContentLength, ct)))
+            .Produces<DatasetUpload>(201).ProducesProblem(409);
         app.MapGet("/api/jobs/{id}", (string id, CancellationToken ct) => Reply(api, api.GetJobAsync(id, ct))).Produces<JobView>().ProducesProblem(404);
         app.MapGet("/api/health", () => Reply(api, Task.FromResult(api.Health()))).Produces<HealthReport>();
     }

@@ -31,8 +31,8 @@ public sealed class DatasetWatcher
     /// <summary>The job id of a dataset drop: its name and content fingerprint, so a re-scan maps to the same job.</summary>
     public static string JobId(string dataset, string fingerprint) => $"{(dataset.Length > 40 ? dataset[..40] : dataset)}-{fingerprint}";
 
-    /// <summary>Sends prepare messages for new drops; returns how many.</summary>
-    public async Task<int> ScanAsync(CancellationToken cancellationToken = default)
+    /// <summary>Sends prepare messages for new drops (of one dataset, or all); returns how many.</summary>
+    public async Task<int> ScanAsync(string? dataset = null, CancellationToken cancellationToken = default)
     {
         BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
         if (!await datasets.ExistsAsync(cancellationToken))
@@ -41,7 +41,7 @@ public sealed class DatasetWatcher
         }
 
         var folders = new SortedDictionary<string, List<BlobItem>>(StringComparer.Ordinal);
-        await foreach (BlobItem blob in datasets.GetBlobsAsync(new GetBlobsOptions(), cancellationToken))
+        await foreach (BlobItem blob in datasets.GetBlobsAsync(new GetBlobsOptions { Prefix = dataset is null ? null : $"{dataset}/" }, cancellationToken))
         {
             int slash = blob.Name.IndexOf('/', StringComparison.Ordinal);
             if (slash > 0)

@@ -32,7 +32,7 @@ public sealed class LocalPipeline
             int found;
             try
             {
-                found = await _watcher.ScanAsync(cancellationToken) + await _worker.RunOnceAsync(cancellationToken);
+                found = await _watcher.ScanAsync(cancellationToken: cancellationToken) + await _worker.RunOnceAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
             {

@@ -20,10 +20,13 @@ public sealed class RankApi
     private readonly ILogger _logger;
     private readonly JsonSerializerOptions _json;
     private readonly Pipeline.JobStore? _jobs;
+    private readonly Pipeline.DatasetDropZone? _drop;
 
-    public RankApi(RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null, Pipeline.JobStore? jobs = null)
+    public RankApi(
+        RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null, Pipeline.JobStore? jobs = null, Pipeline.DatasetDropZone? drop = null)
     {
         _jobs = jobs;
+        _drop = drop;
         _rank = rank;
         _host = host;
         _feedback = feedback;
@@ -91,6 +94,15 @@ public sealed class RankApi
         });
 
     public ApiResult Health() => new(200, _host.Health());
+
+    /// <summary><c>POST /api/datasets/{name}?file=...</c>: drops a dataset file (201), never overwriting one.</summary>
+    public Task<ApiResult> UploadDatasetAsync(string name, string? file, Stream body, long? length, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/datasets/{name}", async () =>
+        {
+            Pipeline.DatasetDropZone drop = _drop ?? throw new ProblemException(ProblemTypes.ModelUnavailable, "Uploads are not configured.", "This host has no dataset drop zone.");
+            Pipeline.DatasetUpload upload = await drop.UploadAsync(name, file, body, length, cancellationToken);
+            return new ApiResult(201, upload, upload.ETag);
+        });
 
     /// <summary><c>GET /api/jobs/{id}</c>: a pipeline job's stages with status, timings, counts and errors.</summary>
     public Task<ApiResult> GetJobAsync(string id, CancellationToken cancellationToken = default) =>

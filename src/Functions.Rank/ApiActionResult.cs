@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Recsys.Serving;
+
+namespace Recsys.Functions.Rank;
+
+/// <summary>Writes a handler's <see cref="ApiResult"/> (JSON or problem details, status, ETag) to the response.</summary>
+internal sealed class ApiActionResult(ApiResult result, JsonSerializerOptions options) : IActionResult
+{
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = result.Status;
+        response.ContentType = result.ContentType;
+        if (result.ETag is not null)
+        {
+            response.Headers.ETag = result.ETag;
+        }
+
+        if (result.Body is not null)
+        {
+            await JsonSerializer.SerializeAsync(response.Body, result.Body, result.Body.GetType(), options, context.HttpContext.RequestAborted);
+        }
+    }
+}

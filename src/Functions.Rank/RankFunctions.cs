@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Recsys.Serving;
+
+namespace Recsys.Functions.Rank;
+
+/// <summary>
+/// The routes of ARCHITECTURE.md, each one line onto <see cref="RankApi"/>. Ranking needs a function key; model
+/// management, datasets and jobs need the admin (master) key; health is open for probes.
+/// </summary>
+public sealed class RankFunctions(RankApi api)
+{
+    [Function("Rank")]
+    public async Task<IActionResult> Rank([HttpTrigger(AuthorizationLevel.Function, "post", Route = "rank")] HttpRequest request, CancellationToken cancellationToken) =>
+        Reply(await api.RankAsync(request.Body, cancellationToken));
+
+    [Function("RankBatch")]
+    public async Task<IActionResult> RankBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "rank/batch")] HttpRequest request, CancellationToken cancellationToken) =>
+        Reply(await api.RankBatchAsync(request.Body, cancellationToken));
+
+    [Function("Recommend")]
+    public async Task<IActionResult> Recommend([HttpTrigger(AuthorizationLevel.Function, "post", Route = "recommend")] HttpRequest request, CancellationToken cancellationToken) =>
+        Reply(await api.RecommendAsync(request.Body, cancellationToken));
+
+    [Function("Feedback")]
+    public async Task<IActionResult> Feedback([HttpTrigger(AuthorizationLevel.Function, "post", Route = "feedback")] HttpRequest request, CancellationToken cancellationToken) =>
+        Reply(await api.FeedbackAsync(request.Body, cancellationToken));
+
+    [Function("ListModels")]
+    public async Task<IActionResult> ListModels([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models")] HttpRequest request, CancellationToken cancellationToken) =>
+        Reply(await api.ListModelsAsync(cancellationToken));
+
+    [Function("GetModel")]
+    public async Task<IActionResult> GetModel([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        Reply(await api.GetModelAsync(name, cancellationToken));
+
+    [Function("SetAlias")]
+    public async Task<IActionResult> SetAlias(
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request, string name, string alias, CancellationToken cancellationToken) =>
+        Reply(await api.SetAliasAsync(name, alias, request.Body, request.Headers.IfMatch.ToString(), cancellationToken));
+
+    [Function("UploadDataset")]
+    public async Task<IActionResult> UploadDataset(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "datasets/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        Reply(await api.UploadDatasetAsync(name, request.Query["file"], request.Body, request.ContentLength, cancellationToken));
+
+    [Function("GetJob")]
+    public async Task<IActionResult> GetJob([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        Reply(await api.GetJobAsync(id, cancellationToken));
+
+    [Function("Health")]
+    public IActionResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        Reply(api.Health());
+
+    private ApiActionResult Reply(ApiResult result) => new(result, api.JsonOptions);
+}
