@@ -140,6 +140,24 @@ public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFi
     }
 
     [Fact]
+    public async Task DatasetUpload_DropsTheFileOnce_AndNeverOverwrites()
+    {
+        await PublishAsync("uploads", fixture.Folder1, "champion");
+        await using RankServer server = await StartAsync("uploads");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage first = await http.PostAsync("/api/datasets/shop?file=ratings.csv", new StringContent("userId,movieId,rating\n1,2,5\n"), Ct);
+        using HttpResponseMessage again = await http.PostAsync("/api/datasets/shop?file=ratings.csv", new StringContent("other bytes"), Ct);
+        using HttpResponseMessage hostile = await http.PostAsync("/api/datasets/shop?file=..%2Fmodels%2Fx", new StringContent("x"), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, hostile.StatusCode);
+        var blob = new Azure.Storage.Blobs.BlobServiceClient(fixture.ConnectionString).GetBlobContainerClient("datasets").GetBlobClient("shop/ratings.csv");
+        Assert.Equal("userId,movieId,rating\n1,2,5\n", (await blob.DownloadContentAsync(Ct)).Value.Content.ToString());
+    }
+
+    [Fact]
     public async Task ModelsList_ShowsVersionsAndAliases()
     {
         await PublishAsync("listed", fixture.Folder1, "champion");
