@@ -1,5 +1,5 @@
-using Azure.Storage.Blobs;
 using Recsys.Preparation;
+using Recsys.Serving;
 using Recsys.Testing;
 using Xunit;
 
@@ -8,41 +8,60 @@ namespace Recsys.Cli.Tests;
 [Collection(ConsoleTests.Name)]
 public sealed class DemoCommandTests
 {
+    // A short plan keeps the test in seconds; the README's demo trains the default plan.
+    private const string QuickPlan = """{ "model": "films", "models": [ { "architecture": "bpr", "epochs": 2 } ] }""";
+
     [Fact]
-    public async Task Demo_OnItsOwnAzurite_ExitsZeroAndStopsAzurite()
+    public async Task Demo_OnItsOwnAzurite_RunsTheChainServesTheChampion_AndStopsAzurite()
     {
+        using var temp = new TempFolder();
+        string plan = temp.Write("plan.json", QuickPlan);
         using var console = new ConsoleCapture();
 
-        using var temp = new TempFolder();
+        int exit = await RecsysCli.RunAsync(["demo", "--models", "pop", "--output", temp.Combine("out"), "--plan", plan]);
 
-        int exit = await RecsysCli.RunAsync(["demo", "--models", "pop", "--output", temp.Path]);
-
-        Assert.Equal(RecsysCli.Success, exit);
+        Assert.True(exit == RecsysCli.Success, console.Error);
         Assert.Contains("Azurite blob endpoint http://127.0.0.1:", console.Out, StringComparison.Ordinal);
-        Assert.True(File.Exists(temp.Combine("report.html")));
-        Assert.Contains("hr@10", console.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(temp.Combine("out", "report.html")));
+        Assert.Contains("mf-bpr (champion)", console.Out.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("user 3:", console.Out, StringComparison.Ordinal);
+        Assert.Contains("Demo finished.", console.Out, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Demo_AgainstGivenStorage_DropsTheSampleAndPublishesThePreparedDataset()
+    public async Task Demo_RunTwiceOnTheSameStorage_ReusesTheJob_AndNeverTouchesTheDrop()
     {
         await using var azurite = new AzuriteFixture();
         await azurite.InitializeAsync();
+        using var temp = new TempFolder();
+        string plan = temp.Write("plan.json", QuickPlan);
         using var console = new ConsoleCapture();
 
-        using var temp = new TempFolder();
+        int first = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Combine("out"), "--plan", plan]);
+        int second = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Combine("out"), "--plan", plan]);
 
-        int first = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Path]);
-        int second = await RecsysCli.RunAsync(["demo", "--connection-string", azurite.ConnectionString, "--models", "pop", "--output", temp.Path]);
-
-        Assert.Equal(RecsysCli.Success, first);
+        Assert.True(first == RecsysCli.Success, console.Error);
         Assert.Equal(RecsysCli.Success, second);
-        BlobServiceClient service = azurite.BlobService;
+        var service = azurite.BlobService;
         Assert.Equal(
-            ["ml-latest-small/README.txt", "ml-latest-small/links.csv", "ml-latest-small/movies.csv", "ml-latest-small/ratings.csv", "ml-latest-small/tags.csv"],
+            ["ml-latest-small/README.txt", "ml-latest-small/links.csv", "ml-latest-small/movies.csv", "ml-latest-small/ratings.csv", "ml-latest-small/recsys-plan.json", "ml-latest-small/tags.csv"],
             await BlobNames.ListAsync(service.GetBlobContainerClient("datasets"), cancellationToken: TestContext.Current.CancellationToken));
         List<string> prepared = await BlobNames.ListAsync(service.GetBlobContainerClient("prepared"), "ml-latest-small/", TestContext.Current.CancellationToken);
         Assert.Single(prepared, n => n.EndsWith(PreparedFiles.Stats, StringComparison.Ordinal));
-        Assert.Contains("Reused", console.Out, StringComparison.Ordinal);
+        ModelEntry films = (await new ModelRegistry(service.GetBlobContainerClient(ModelRegistry.ContainerName)).GetModelAsync("films", TestContext.Current.CancellationToken))!;
+        Assert.Single(films.Versions);
+    }
+
+    [Fact]
+    public async Task Demo_WithAnInvalidPlan_ExitsTwoWithTheReason()
+    {
+        using var temp = new TempFolder();
+        string plan = temp.Write("plan.json", """{ "models": [] }""");
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["demo", "--plan", plan]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Contains("must list at least one model", console.Error, StringComparison.Ordinal);
     }
 }

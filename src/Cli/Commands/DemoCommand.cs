@@ -1,48 +1,66 @@
 using System.CommandLine;
+using System.Net.Http.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Recsys.Local;
+using Recsys.Cli.Serving;
 using Recsys.Experiments;
+using Recsys.Local;
+using Recsys.Models;
+using Recsys.Pipeline;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Reports;
+using Recsys.Scoring;
+using Recsys.Serving;
+using Recsys.Storage;
 using Spectre.Console;
 
 namespace Recsys.Cli.Commands;
 
 /// <summary>
-/// <c>recsys demo</c>: the whole chain on the bundled sample dataset against local storage. Starts Azurite
-/// when no storage is configured and stops it on exit.
+/// <c>recsys demo</c>: the whole chain on the bundled sample dataset against local storage: drop the dataset,
+/// let the worker prepare, train, evaluate and promote, compare the champion with the classical baselines, then
+/// serve it and show recommendations. Starts Azurite when no storage is configured and stops what it started.
 /// </summary>
 internal static class DemoCommand
 {
     public const string SampleDataset = "ml-latest-small";
+    public const string ModelName = "movies";
+
+    /// <summary>Two models that train in seconds on 2 CPU cores; the first promoted one becomes champion.</summary>
+    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 12 }, { "architecture": "bpr", "epochs": 10 } ] }""";
+
+    private static readonly string[] SampleUsers = ["1", "2", "3"];
 
     public static Command Create()
     {
         var dataset = new Option<string?>("--dataset") { Description = $"Dataset folder to drop in (default: the bundled data/sample/{SampleDataset})." };
-        var connection = new Option<string?>("--connection-string") { Description = "Use this storage instead of starting Azurite (default: ConnectionStrings__Storage)." };
-        var models = new Option<string>("--models") { Description = "Models to evaluate (see `recsys models`).", DefaultValueFactory = _ => "pop,itemknn,ease" };
-        var output = new Option<string?>("--output") { Description = "Folder for the evaluation (default: out/demo in the repository)." };
-        var command = new Command("demo", "Run the full chain on the bundled sample dataset: start Azurite, drop the dataset into datasets/, prepare it into prepared/, evaluate the baselines, and print the results.");
-        command.Options.Add(dataset);
-        command.Options.Add(connection);
-        command.Options.Add(models);
-        command.Options.Add(output);
+        var connection = new Option<string?>("--connection-string") { Description = $"Use this storage instead of starting Azurite (default: {StorageConnection.EnvironmentVariable})." };
+        var models = new Option<string>("--models") { Description = "Baselines to compare the champion with (see `recsys models`).", DefaultValueFactory = _ => "pop,itemknn,ease" };
+        var output = new Option<string?>("--output") { Description = "Folder for the evaluation report (default: out/demo in the repository)." };
+        var keepServing = new Option<bool>("--keep-serving") { Description = "Leave the rank API running on http://127.0.0.1:5080 until Ctrl+C." };
+        var plan = new Option<string?>("--plan") { Description = $"A {TrainingPlan.FileName} to drop with the dataset (default: multdae and bpr, registry model '{ModelName}')." };
+        var command = new Command("demo", "Run the full chain on the bundled sample dataset: start Azurite, drop the dataset into datasets/, prepare, train, evaluate and promote through the worker, compare with the baselines, then serve the champion and show recommendations.")
+        {
+            dataset, connection, models, output, keepServing, plan,
+        };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(
             ct => RunAsync(
                 result.GetValue(dataset),
-                result.GetValue(connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Storage"),
+                result.GetValue(connection) ?? Environment.GetEnvironmentVariable(StorageConnection.EnvironmentVariable),
                 ModelCatalog.WithBaselines().Resolve(result.GetValue(models)!),
                 result.GetValue(output),
+                result.GetValue(keepServing),
+                result.GetValue(plan) is { } file ? File.ReadAllText(file) : DemoPlan,
                 ct),
             cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> models, string? output, CancellationToken cancellationToken)
+        string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> baselines, string? output, bool keepServing, string planJson, CancellationToken cancellationToken)
     {
+        TrainingPlan plan = TrainingPlan.FromJson(planJson);
         datasetFolder ??= Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the demo from inside the repository, or pass --dataset."), "data", "sample", SampleDataset);
         if (!Directory.Exists(datasetFolder))
         {
@@ -64,46 +82,45 @@ internal static class DemoCommand
                 AnsiConsole.MarkupLine("[bold]1. Storage[/]: using the configured connection string.");
             }
 
-            var service = new BlobServiceClient(connectionString);
+            PipelineStorage storage = PipelineStorage.FromConnectionString(connectionString);
             string name = Path.GetFileName(Path.GetFullPath(datasetFolder).TrimEnd(Path.DirectorySeparatorChar));
-            AnsiConsole.MarkupLine($"[bold]2. Drop[/]: uploading {Markup.Escape(name)} to datasets/{Markup.Escape(name)}/ ...");
-            BlobContainerClient datasets = service.GetBlobContainerClient("datasets");
-            await datasets.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            foreach (string file in Directory.EnumerateFiles(datasetFolder).Order(StringComparer.Ordinal))
+            string modelName = plan.Model ?? name; // where the pipeline publishes (see TrainingPlan)
+            await DropAsync(storage.Container(PipelineStorage.Datasets), datasetFolder, name, planJson, cancellationToken);
+
+            string trained = string.Join(" and ", plan.Models.Select(m => m.Architecture));
+            AnsiConsole.MarkupLine($"[bold]3. Pipeline[/]: the worker prepares, trains {Markup.Escape(trained)}, evaluates each and promotes through the gate ...");
+            await RunPipelineAsync(storage, cancellationToken);
+            JobView job = await ReportJobAsync(storage, name, cancellationToken);
+            if (job.Status != JobStatus.Completed)
             {
-                try
-                {
-                    await datasets.GetBlobClient($"{name}/{Path.GetFileName(file)}").UploadAsync(file, overwrite: false, cancellationToken);
-                }
-                catch (RequestFailedException ex) when (ex.Status == 409)
-                {
-                    // Already dropped: the drop zone is never overwritten.
-                }
+                throw new InvalidOperationException($"The pipeline job {job.JobId} did not complete; see the stages above.");
             }
 
-            AnsiConsole.MarkupLine("[bold]3. Prepare[/]: validate, deduplicate, build vocabularies, split 75/25 per user ...");
-            string datasetUri = $"{datasets.Uri}/{name}";
-            string outputUri = $"{service.Uri.ToString().TrimEnd('/')}/prepared/{name}";
-            PrepareResult prepared = await PrepareCommand.RunAsync(
-                datasetUri, outputUri, connectionString, local => new PrepareOptions { Dataset = local, Name = name },
-                new ConsoleProgress(), cancellationToken);
-            PrepareSummary.Write(prepared);
-
-            AnsiConsole.MarkupLine("[bold]4. Evaluate[/]: classical baselines, leave-last-out (each user's latest rating is the test item) ...");
+            AnsiConsole.MarkupLine("[bold]4. Compare[/]: every trained version against the baselines on the same held-out split (recommenders protocol) ...");
             output ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "demo");
             Directory.CreateDirectory(output);
-            ExperimentResult experiment = await ExperimentCommand.RunWithProgressAsync(
-                new ExperimentOptions
-                {
-                    Dataset = new PrepareOptions { Dataset = datasetFolder, Name = name },
-                    Protocol = Protocol.LeaveLastOut,
-                    Models = models,
-                    Output = output,
-                },
-                cancellationToken);
+            ExperimentResult experiment = await CompareAsync(storage, datasetFolder, name, modelName, baselines, output, cancellationToken);
             ExperimentCommand.WriteTable(experiment);
             string report = await ExperimentReport.WriteAsync(experiment, output, cancellationToken);
             AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
+
+            AnsiConsole.MarkupLine("[bold]5. Serve[/]: the rank API loads the champion ...");
+            var options = new ServingOptions { DefaultModel = modelName };
+            await using RankServer server = await RankServer.StartAsync(connectionString, options, keepServing ? 5080 : 0, cancellationToken: cancellationToken);
+            await ShowRecommendationsAsync(server.Address, Path.Combine(output, ExperimentRunner.PreparedFolder), cancellationToken);
+            if (keepServing)
+            {
+                AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/]; try: curl -s {server.Address}api/health. Ctrl+C stops everything.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    AnsiConsole.MarkupLine("Stopping ...");
+                }
+            }
+
             AnsiConsole.MarkupLine("[green]Demo finished.[/]");
             return RecsysCli.Success;
         }
@@ -113,6 +130,134 @@ internal static class DemoCommand
             {
                 await azurite.DisposeAsync();
             }
+        }
+    }
+
+    private static async Task DropAsync(BlobContainerClient datasets, string folder, string name, string plan, CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine($"[bold]2. Drop[/]: uploading {Markup.Escape(name)} and its training plan to datasets/{Markup.Escape(name)}/ ...");
+        await datasets.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var files = Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f => (Name: Path.GetFileName(f), Data: BinaryData.FromBytes(File.ReadAllBytes(f))));
+        foreach (var (file, data) in files.Append((TrainingPlan.FileName, BinaryData.FromString(plan))))
+        {
+            try
+            {
+                await datasets.GetBlobClient($"{name}/{file}").UploadAsync(data, overwrite: false, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Already dropped: the drop zone is never overwritten.
+            }
+        }
+    }
+
+    private static async Task RunPipelineAsync(PipelineStorage storage, CancellationToken cancellationToken)
+    {
+        var stages = WorkerCommand.Stages(storage);
+        var worker = new QueueWorker(storage, stages.Select(s => new AnnouncedStage(s)));
+        await new LocalPipeline(new DatasetWatcher(storage) { SettleTime = TimeSpan.Zero }, worker) { PollInterval = TimeSpan.FromMilliseconds(200) }
+            .RunAsync(untilIdle: true, cancellationToken);
+    }
+
+    private static async Task<JobView> ReportJobAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken)
+    {
+        await foreach (var marker in storage.Container(PipelineStorage.Markers).GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"markers/{dataset}/" }, cancellationToken))
+        {
+            string jobId = DatasetWatcher.JobId(dataset, marker.Name.Split('/')[^1]);
+            JobView job = (await storage.Jobs.GetAsync(jobId, cancellationToken))!;
+            var table = new Table().Title($"job {Markup.Escape(jobId)}").AddColumn("stage").AddColumn("status").AddColumn("seconds").AddColumn("details");
+            foreach (StageRecord stage in job.Stages)
+            {
+                string details = stage.Error ?? string.Join(", ", (stage.Details ?? new Dictionary<string, System.Text.Json.JsonElement>()).Select(d => $"{d.Key} {Format(d.Value)}"));
+                table.AddRow(Markup.Escape(stage.Stage), stage.Status.ToString(), stage.Seconds is { } s ? $"{s:0.0}" : "", Markup.Escape(details));
+            }
+
+            AnsiConsole.Write(table);
+            return job;
+        }
+
+        throw new InvalidOperationException($"No job was started for datasets/{dataset}/.");
+    }
+
+    private static string Format(System.Text.Json.JsonElement value) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.Number && value.TryGetDouble(out double number) && number % 1 != 0
+            ? number.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString();
+
+    /// <summary>The registry's versions, scored through the serving scorer, next to the baselines in one experiment.</summary>
+    private static async Task<ExperimentResult> CompareAsync(
+        PipelineStorage storage, string datasetFolder, string name, string modelName, IReadOnlyList<ModelDescriptor> baselines, string output, CancellationToken cancellationToken)
+    {
+        // Prepare first (the experiment reuses it) so the version adapters can map this split's ids.
+        string prepared = Path.Combine(output, ExperimentRunner.PreparedFolder);
+        var dataset = new PrepareOptions { Dataset = datasetFolder, Name = name };
+        await DatasetPreparer.PrepareAsync(Protocol.Recommenders.Apply(dataset), new LocalPreparedOutput(prepared), cancellationToken: cancellationToken);
+        string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Items, cancellationToken))["id"];
+        string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Users, cancellationToken))["id"];
+
+        ModelEntry entry = (await storage.Registry.GetModelAsync(modelName, cancellationToken))!;
+        var loaded = new List<ScoringModel>();
+        try
+        {
+            var versions = new List<ModelDescriptor>();
+            foreach (string version in entry.Versions)
+            {
+                ScoringModel model = ScoringModel.Load(await ModelPackage.LoadAsync(storage.Registry, modelName, version, cancellationToken), ExecutionProvider.Cpu);
+                loaded.Add(model);
+                string label = entry.Aliases.Where(a => a.Value == version).Select(a => $" ({a.Key})").FirstOrDefault() ?? "";
+                versions.Add(new ModelDescriptor($"{model.Manifest.Architecture}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
+            }
+
+            return await ExperimentCommand.RunWithProgressAsync(
+                new ExperimentOptions { Dataset = dataset, Protocol = Protocol.Recommenders, Models = [.. baselines, .. versions], Output = output },
+                cancellationToken);
+        }
+        finally
+        {
+            loaded.ForEach(m => m.Dispose());
+        }
+    }
+
+    private static async Task ShowRecommendationsAsync(Uri address, string prepared, CancellationToken cancellationToken)
+    {
+        var columns = await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Items, cancellationToken);
+        var titles = columns["id"].Zip(columns["title"]).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        string[] userIds = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Users, cancellationToken))["id"];
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Train, cancellationToken))!;
+        string[] itemIds = columns["id"];
+        using var http = new HttpClient { BaseAddress = address };
+        foreach (string user in SampleUsers)
+        {
+            int index = Array.IndexOf(userIds, user) + 1;
+            string[] history = [.. Enumerable.Range(0, train.Count).Where(i => train.Users[i] == index).OrderBy(i => train.Timestamps[i]).Select(i => itemIds[train.Items[i] - 1])];
+            using HttpResponseMessage response = await http.PostAsJsonAsync("/api/recommend", new RecommendRequest { UserId = user, History = history, Top = 5 }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            RankResponse ranked = (await response.Content.ReadFromJsonAsync<RankResponse>(cancellationToken))!;
+            var table = new Table().Title($"user {user}: {history.Length} movies rated · {ranked.Model}/{ranked.Version} ({ranked.Variant}) · {ranked.TookMs:0.0} ms")
+                .AddColumn("#").AddColumn("movie").AddColumn("score");
+            int rank = 1;
+            foreach (RankedItem item in ranked.Items)
+            {
+                table.AddRow($"{rank++}", Markup.Escape(titles.GetValueOrDefault(item.Id, item.Id)), $"{item.Score:0.000}");
+            }
+
+            AnsiConsole.Write(table);
+        }
+    }
+
+    /// <summary>Prints a line as each stage message starts and ends, so the pipeline's progress is visible.</summary>
+    private sealed class AnnouncedStage(IPipelineStage inner) : IPipelineStage
+    {
+        public PipelineStage Stage => inner.Stage;
+
+        public async Task<IReadOnlyList<PipelineMessage>> HandleAsync(PipelineMessage message, CancellationToken cancellationToken)
+        {
+            string what = message.Training?.Architecture ?? message.Version ?? message.Dataset;
+            AnsiConsole.MarkupLine($"   {Stage.ToString().ToLowerInvariant(),-8} {Markup.Escape(what)} ...");
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            IReadOnlyList<PipelineMessage> next = await inner.HandleAsync(message, cancellationToken);
+            AnsiConsole.MarkupLine($"   {Stage.ToString().ToLowerInvariant(),-8} {Markup.Escape(what)} done in {started.Elapsed.TotalSeconds:0.0} s");
+            return next;
         }
     }
 }
