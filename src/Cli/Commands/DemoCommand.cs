@@ -28,7 +28,7 @@ internal static class DemoCommand
     public const string ModelName = "movies";
 
     /// <summary>Two models that train in seconds on 2 CPU cores; the first promoted one becomes champion.</summary>
-    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 12 }, { "architecture": "bpr", "epochs": 10 } ] }""";
+    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 30 }, { "architecture": "bpr", "epochs": 10 } ] }""";
 
     private static readonly string[] SampleUsers = ["1", "2", "3"];
 
