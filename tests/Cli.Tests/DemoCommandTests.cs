@@ -18,7 +18,7 @@ public sealed class DemoCommandTests
         string plan = temp.Write("plan.json", QuickPlan);
         using var console = new ConsoleCapture();
 
-        int exit = await RecsysCli.RunAsync(["demo", "--models", "pop", "--output", temp.Combine("out"), "--plan", plan]);
+        int exit = await RecsysCli.RunAsync(["demo", "--models", "pop", "--output", temp.Combine("out"), "--plan", plan, "--storage-folder", temp.Combine("azurite")]);
 
         Assert.True(exit == RecsysCli.Success, console.Error);
         Assert.Contains("Azurite blob endpoint http://127.0.0.1:", console.Out, StringComparison.Ordinal);

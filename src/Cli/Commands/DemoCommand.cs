@@ -39,10 +39,11 @@ internal static class DemoCommand
         var models = new Option<string>("--models") { Description = "Baselines to compare the champion with (see `recsys models`).", DefaultValueFactory = _ => "pop,itemknn,ease" };
         var output = new Option<string?>("--output") { Description = "Folder for the evaluation report (default: out/demo in the repository)." };
         var keepServing = new Option<bool>("--keep-serving") { Description = "Leave the rank API running on http://127.0.0.1:5080 until Ctrl+C." };
+        var storageFolder = new Option<string?>("--storage-folder") { Description = "Where the Azurite it starts keeps its data, so a second run reuses the trained model (default: out/azurite in the repository)." };
         var plan = new Option<string?>("--plan") { Description = $"A {TrainingPlan.FileName} to drop with the dataset (default: multdae and bpr, registry model '{ModelName}')." };
         var command = new Command("demo", "Run the full chain on the bundled sample dataset: start Azurite, drop the dataset into datasets/, prepare, train, evaluate and promote through the worker, compare with the baselines, then serve the champion and show recommendations.")
         {
-            dataset, connection, models, output, keepServing, plan,
+            dataset, connection, models, output, keepServing, plan, storageFolder,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(
             ct => RunAsync(
@@ -52,13 +53,14 @@ internal static class DemoCommand
                 result.GetValue(output),
                 result.GetValue(keepServing),
                 result.GetValue(plan) is { } file ? File.ReadAllText(file) : DemoPlan,
+                result.GetValue(storageFolder),
                 ct),
             cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> baselines, string? output, bool keepServing, string planJson, CancellationToken cancellationToken)
+        string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> baselines, string? output, bool keepServing, string planJson, string? storageFolder, CancellationToken cancellationToken)
     {
         TrainingPlan plan = TrainingPlan.FromJson(planJson);
         datasetFolder ??= Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the demo from inside the repository, or pass --dataset."), "data", "sample", SampleDataset);
@@ -72,8 +74,9 @@ internal static class DemoCommand
         {
             if (string.IsNullOrEmpty(connectionString))
             {
-                AnsiConsole.MarkupLine("[bold]1. Storage[/]: starting Azurite (in-memory) ...");
-                azurite = await AzuriteHost.StartAsync(Console.Error, cancellationToken);
+                storageFolder ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "azurite");
+                AnsiConsole.MarkupLine($"[bold]1. Storage[/]: starting Azurite (data in {Markup.Escape(storageFolder)}) ...");
+                azurite = await AzuriteHost.StartAsync(Console.Error, storageFolder, cancellationToken);
                 connectionString = azurite.ConnectionString;
                 AnsiConsole.MarkupLine($"   Azurite blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}");
             }

@@ -14,15 +14,15 @@ internal static class ServeCommand
     {
         var port = new Option<int>("--port") { Description = "Loopback port to listen on.", DefaultValueFactory = _ => 5080 };
         var connection = new Option<string?>("--connection-string") { Description = $"Storage with the model registry (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000, else a fresh in-memory Azurite)." };
-        var model = new Option<string?>("--model") { Description = "Default model for requests that name none (default: movies)." };
-        var refresh = new Option<double?>("--refresh-seconds") { Description = "How often aliases are checked for a new version (default: 30)." };
+        var model = new Option<string?>("--model") { Description = "Default model for requests that name none (default: Serving:DefaultModel, else movies)." };
+        var refresh = new Option<double?>("--refresh-seconds") { Description = "How often aliases are checked for a new version (default: Serving:RefreshInterval, else 30 s)." };
         var command = new Command("serve", "Serve the rank API (POST /api/rank, /api/rank/batch, /api/recommend, /api/feedback; models; health) on http://127.0.0.1:{port}.")
         {
             port, connection, model, refresh,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
-            var options = new ServingOptions();
+            ServingOptions options = ServingConfiguration.Load();
             options = options with
             {
                 DefaultModel = result.GetValue(model) ?? options.DefaultModel,

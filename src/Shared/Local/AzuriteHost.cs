@@ -38,8 +38,11 @@ public sealed class AzuriteHost : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{queuePort}/{DevelopmentAccount};" +
         $"TableEndpoint=http://127.0.0.1:{tablePort}/{DevelopmentAccount};";
 
-    /// <summary>Starts Azurite and waits until all three services accept connections.</summary>
-    public static async Task<AzuriteHost> StartAsync(TextWriter? log = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts Azurite and waits until all three services accept connections. Data lives in memory, or in
+    /// <paramref name="location"/> when given, so a later run finds what an earlier one left.
+    /// </summary>
+    public static async Task<AzuriteHost> StartAsync(TextWriter? log = null, string? location = null, CancellationToken cancellationToken = default)
     {
         string executable = await LocateAsync(log, cancellationToken);
         int[] ports = FreePorts(3);
@@ -51,13 +54,15 @@ public sealed class AzuriteHost : IAsyncDisposable
         };
         // --skipApiVersionCheck: the SDK's default service version is newer than Azurite knows.
         // --disableTelemetry: otherwise it reaches for the internet and ignores SIGTERM.
-        foreach (string arg in new[]
-        {
-            "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+        string[] arguments =
+        [
+            "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+            .. (location is null ? new[] { "--inMemoryPersistence" } : new[] { "--location", Directory.CreateDirectory(location).FullName }),
             "--blobHost", "127.0.0.1", "--blobPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
+        ];
+        foreach (string arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
