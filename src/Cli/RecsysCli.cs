@@ -25,6 +25,11 @@ internal static class RecsysCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
+        foreach (Command command in root.Subcommands)
+        {
+            CommandExamples.AddTo(command);
+        }
+
         return root;
     }
 

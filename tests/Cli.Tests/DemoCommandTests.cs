@@ -25,6 +25,7 @@ public sealed class DemoCommandTests
         Assert.True(File.Exists(temp.Combine("out", "report.html")));
         Assert.Contains("mf-bpr (champion)", console.Out.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("user 3:", console.Out, StringComparison.Ordinal);
+        Assert.Contains("bpr epoch  2/2", console.Out, StringComparison.Ordinal);
         Assert.Contains("Demo finished.", console.Out, StringComparison.Ordinal);
     }
 
@@ -63,5 +64,30 @@ public sealed class DemoCommandTests
 
         Assert.Equal(RecsysCli.BadInput, exit);
         Assert.Contains("must list at least one model", console.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryCommand_HasExamplesInItsHelp()
+    {
+        var missing = new List<string>();
+        void Visit(System.CommandLine.Command command, string path)
+        {
+            if (!(command.Description ?? "").Contains("Examples:", StringComparison.Ordinal))
+            {
+                missing.Add(path);
+            }
+
+            foreach (var sub in command.Subcommands)
+            {
+                Visit(sub, $"{path} {sub.Name}");
+            }
+        }
+
+        foreach (var command in RecsysCli.Create().Subcommands)
+        {
+            Visit(command, command.Name);
+        }
+
+        Assert.Empty(missing);
     }
 }

@@ -156,7 +156,14 @@ internal static class DemoCommand
 
     private static async Task RunPipelineAsync(PipelineStorage storage, CancellationToken cancellationToken)
     {
-        var stages = WorkerCommand.Stages(storage);
+        // Training is the long step: one line per epoch, as its checkpoint is stored.
+        IPipelineStage[] stages =
+        [
+            new PrepareStage(storage),
+            new Training.Pipeline.TrainStage(storage, onEpoch: (message, e) => AnsiConsole.MarkupLine(System.FormattableString.Invariant(
+                $"            {message.Training!.Architecture} epoch {e.Epoch,2}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0}/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}"))),
+            new EvaluateStage(storage),
+        ];
         var worker = new QueueWorker(storage, stages.Select(s => new AnnouncedStage(s)));
         await new LocalPipeline(new DatasetWatcher(storage) { SettleTime = TimeSpan.Zero }, worker) { PollInterval = TimeSpan.FromMilliseconds(200) }
             .RunAsync(untilIdle: true, cancellationToken);

@@ -48,6 +48,10 @@ public sealed class JobStore
             cancellationToken);
     }
 
+    /// <summary>Records how far a running stage is (e.g. the last finished epoch), for <c>GET /api/jobs/{id}</c>.</summary>
+    public async Task ProgressAsync(string jobId, string stage, string progress, CancellationToken cancellationToken = default) =>
+        await _table.UpsertEntityAsync(new TableEntity(jobId, stage) { ["Progress"] = progress }, TableUpdateMode.Merge, cancellationToken);
+
     public Task CompleteAsync(string jobId, string stage, IReadOnlyDictionary<string, object>? details = null, CancellationToken cancellationToken = default) =>
         FinishAsync(jobId, stage, JobStatus.Completed, null, details, cancellationToken);
 
@@ -108,13 +112,15 @@ public sealed class JobStore
             row.GetDateTimeOffset("StartedAt"),
             row.GetDateTimeOffset("FinishedAt"),
             row.GetString("Error"),
+            row.GetString("Progress"),
             details is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(details, FeatureSpec.JsonOptions));
     }
 }
 
 /// <summary>One stage of a job as stored.</summary>
 public sealed record StageRecord(
-    string Stage, JobStatus Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, IReadOnlyDictionary<string, JsonElement>? Details)
+    string Stage, JobStatus Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, string? Progress,
+    IReadOnlyDictionary<string, JsonElement>? Details)
 {
     public double? Seconds => StartedAt is { } s && FinishedAt is { } f && f >= s ? (f - s).TotalSeconds : null;
 }

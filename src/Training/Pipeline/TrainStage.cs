@@ -21,12 +21,15 @@ public sealed class TrainStage : IPipelineStage
 {
     private readonly PipelineStorage _storage;
     private readonly Func<string, TrainingOptions, TrainingOptions> _adjust;
+    private readonly Action<PipelineMessage, EpochReport>? _onEpoch;
 
-    /// <param name="adjust">Last say over the training options (tests and the demo use small settings).</param>
-    public TrainStage(PipelineStorage storage, Func<string, TrainingOptions, TrainingOptions>? adjust = null)
+    /// <param name="adjust">Last say over the training options (tests use small settings).</param>
+    /// <param name="onEpoch">Called after each epoch (after its checkpoint is stored), e.g. to show progress.</param>
+    public TrainStage(PipelineStorage storage, Func<string, TrainingOptions, TrainingOptions>? adjust = null, Action<PipelineMessage, EpochReport>? onEpoch = null)
     {
         _storage = storage;
         _adjust = adjust ?? ((_, options) => options);
+        _onEpoch = onEpoch;
     }
 
     public PipelineStage Stage => PipelineStage.Train;
@@ -84,7 +87,13 @@ public sealed class TrainStage : IPipelineStage
                     ModelName = model,
                     Version = version,
                 },
-                new SynchronousProgress(_ => remote.Save(checkpoints, cancellationToken)),
+                new SynchronousProgress(epoch =>
+                {
+                    remote.Save(checkpoints, cancellationToken);
+                    _storage.Jobs.ProgressAsync(message.JobId, key, $"epoch {epoch.Epoch}/{epoch.Epochs}, loss {epoch.Loss:0.0000}, validation nDCG@10 {epoch.ValidationMetric:0.0000}", cancellationToken)
+                        .GetAwaiter().GetResult();
+                    _onEpoch?.Invoke(message, epoch);
+                }),
                 cancellationToken);
 
             // Checkpoints are not part of the model package.
