@@ -9,6 +9,13 @@ using static TorchSharp.torch;
 
 // Training throughput on MovieLens 100K next to the arithmetic bound (FLOPs per sample ÷ measured FLOP/s).
 // Usage: dotnet run -c Release --project bench/Train.Bench -- [path to ml-100k]
+// Usage: dotnet run -c Release --project bench/Train.Bench -- tune-multdae [path to ml-100k]
+if (args is ["tune-multdae", .. var rest])
+{
+    await Recsys.Bench.MultDaeTuning.RunAsync(rest.Length > 0 ? rest[0] : Path.Combine("..", "shared", "data", "ml-100k"));
+    return;
+}
+
 string ml100k = args.Length > 0 ? args[0] : Path.Combine("..", "shared", "data", "ml-100k");
 string folder = Path.Combine(Path.GetTempPath(), "recsys-bench-train");
 await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = ml100k }, new LocalPreparedOutput(folder));

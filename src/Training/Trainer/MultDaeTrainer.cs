@@ -14,7 +14,6 @@ namespace Recsys.Training.Trainer;
 /// </summary>
 internal static class MultDaeTrainer
 {
-    public const double InputDropout = 0.5;
 
     public static TrainingOutcome Train(
         MultDae model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
@@ -55,7 +54,7 @@ internal static class MultDaeTrainer
 
             using var scope = NewDisposeScope();
             Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
-            Tensor keep = (rand([n, train.Items], generator: generator) >= InputDropout).to(float32).to(device) / (1 - InputDropout);
+            Tensor keep = (rand([n, train.Items], generator: generator) >= options.Dropout).to(float32).to(device) / (1 - options.Dropout);
             optimizer.zero_grad();
             Tensor logits = model.Forward(x, keep);
             Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
