@@ -33,10 +33,10 @@ internal interface ITrainedModel : IDisposable
 /// <summary>The neural models <c>recsys train</c> and experiments can fit by name.</summary>
 internal static class NeuralModels
 {
-    public static IReadOnlyList<string> Names { get; } = ["bpr", "neumf", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Names { get; } = ["bpr", "ranknet", "neumf", "multdae", "sasrec"];
 
     /// <summary>The models <c>recsys train</c> can export to ONNX.</summary>
-    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "neumf", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "ranknet", "neumf", "multdae", "sasrec"];
 
     /// <summary>
     /// Held-out training items for early stopping: each user's latest item for sequential models (they learn
@@ -60,6 +60,12 @@ internal static class NeuralModels
             {
                 var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
                 return Trained(model, () => BprTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
+            }
+
+            case "ranknet":
+            {
+                var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
+                return Trained(model, () => RankNetTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
             }
 
             case "neumf":
@@ -140,7 +146,7 @@ internal static class NeuralModels
     {
         private readonly EmbeddingScorer _scorer = EmbeddingScorer.From(name, model);
 
-        public override string Architecture => MatrixFactorizationExporter.Architecture;
+        public override string Architecture => name == "ranknet" ? "mf-ranknet" : MatrixFactorizationExporter.Architecture;
 
         public override IRecommender Scorer => _scorer;
 

@@ -1,0 +1,91 @@
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Trainer;
+
+/// <summary>
+/// Matrix factorisation trained with the RankNet loss on graded pairs. Each training interaction is paired,
+/// half the time, with another item the same user rated differently (so a 5 is pushed above a 3, which BPR
+/// cannot express), and otherwise with a sampled unobserved item (grade 0). The epoch loop, early stopping and
+/// checkpoints are BPR's; every epoch's randomness derives from (seed, epoch).
+/// </summary>
+internal static class RankNetTrainer
+{
+    /// <summary>Share of pairs drawn between two rated items (when the user has differently rated ones).</summary>
+    public const double GradedShare = 0.5;
+
+    public static TrainingOutcome Train(
+        MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
+        IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+    {
+        PreparedSplit rows = train.ToSplit();
+        return EpochLoop.Train(
+            model, options,
+            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
+            EpochLoop.ValidationNdcg(() => EmbeddingScorer.From("validation", model), train, validation, options, cancellationToken),
+            progress, cancellationToken);
+    }
+
+    private static EpochResult RunEpoch(
+        MatrixFactorization model, optim.Optimizer optimizer, InteractionMatrix train, PreparedSplit rows, TrainingOptions options,
+        int epoch, Device device, CancellationToken cancellationToken)
+    {
+        var sampler = new NegativeSampler(train, options.Seed, epoch);
+        var random = new Random(unchecked((options.Seed * 7919) + epoch));
+        int[] order = sampler.Shuffle(rows.Count);
+        long[] users = new long[options.BatchSize];
+        long[] firsts = new long[options.BatchSize];
+        long[] seconds = new long[options.BatchSize];
+        float[] targets = new float[options.BatchSize];
+        double total = 0;
+        int steps = 0;
+        for (int start = 0; start < order.Length; start += options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(options.BatchSize, order.Length - start);
+            for (int b = 0; b < n; b++)
+            {
+                int row = order[start + b];
+                int user = rows.Users[row];
+                users[b] = user;
+                firsts[b] = rows.Items[row];
+                (seconds[b], targets[b]) = Partner(train, sampler, random, user, rows.Labels[row]);
+            }
+
+            using var scope = NewDisposeScope();
+            Tensor u = tensor(users.AsSpan(0, n).ToArray(), device: device);
+            Tensor i = tensor(firsts.AsSpan(0, n).ToArray(), device: device);
+            Tensor j = tensor(seconds.AsSpan(0, n).ToArray(), device: device);
+            Tensor target = tensor(targets.AsSpan(0, n).ToArray(), device: device);
+            optimizer.zero_grad();
+            Tensor loss = PairwiseLoss.RankNet(model.forward(u, i), model.forward(u, j), target) + (options.Regularization * model.Penalty(u, i, j));
+            total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
+            steps++;
+        }
+
+        return new EpochResult(total / Math.Max(1, order.Length), steps, order.Length);
+    }
+
+    /// <summary>The second item of a pair and P(first ≻ second).</summary>
+    private static (long Item, float Target) Partner(InteractionMatrix train, NegativeSampler sampler, Random random, int user, float grade)
+    {
+        if (random.NextDouble() < GradedShare)
+        {
+            ReadOnlySpan<int> items = train.ItemsOf(user);
+            ReadOnlySpan<float> grades = train.ValuesOf(user);
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                int k = random.Next(items.Length);
+                if (grades[k] != grade)
+                {
+                    return (items[k], grade > grades[k] ? 1f : 0f);
+                }
+            }
+        }
+
+        return (sampler.Next(user), 1f);
+    }
+}
