@@ -35,7 +35,8 @@ internal static class ServeCommand
                 AnsiConsole.MarkupLine("No storage configured: starting an in-memory Azurite (models published to it are lost on exit).");
                 azurite = await AzuriteHost.StartAsync(cancellationToken: ct);
                 storage = azurite.ConnectionString;
-                AnsiConsole.MarkupLine($"Storage: [bold]{Markup.Escape(storage)}[/]");
+                // The endpoint, never the connection string: logs and consoles must not carry keys.
+                AnsiConsole.MarkupLine($"Storage: Azurite blob endpoint [bold]http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}[/]");
             }
 
             try
