@@ -76,7 +76,7 @@ internal static class DemoCommand
             {
                 storageFolder ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "azurite");
                 AnsiConsole.MarkupLine($"[bold]1. Storage[/]: starting Azurite (data in {Markup.Escape(storageFolder)}) ...");
-                azurite = await AzuriteHost.StartAsync(Console.Error, storageFolder, cancellationToken);
+                azurite = await AzuriteHost.StartAsync(Console.Error, storageFolder, cancellationToken: cancellationToken);
                 connectionString = azurite.ConnectionString;
                 AnsiConsole.MarkupLine($"   Azurite blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}");
             }

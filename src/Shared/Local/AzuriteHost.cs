@@ -8,7 +8,7 @@ namespace Recsys.Local;
 /// Runs Azurite (blob, queue, table) from the repository's npm install on free loopback ports with in-memory
 /// storage, for the demo and the tests. Owns the process: disposing stops it.
 /// </summary>
-public sealed class AzuriteHost : IAsyncDisposable
+public sealed partial class AzuriteHost : IAsyncDisposable
 {
     /// <summary>Azurite's published development account key: a fixed public constant, not a secret.</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -42,10 +42,11 @@ public sealed class AzuriteHost : IAsyncDisposable
     /// Starts Azurite and waits until all three services accept connections. Data lives in memory, or in
     /// <paramref name="location"/> when given, so a later run finds what an earlier one left.
     /// </summary>
-    public static async Task<AzuriteHost> StartAsync(TextWriter? log = null, string? location = null, CancellationToken cancellationToken = default)
+    /// <param name="ports">Blob, queue and table ports (default: three free ones); a restart on the same ports looks like an outage to clients.</param>
+    public static async Task<AzuriteHost> StartAsync(TextWriter? log = null, string? location = null, int[]? ports = null, CancellationToken cancellationToken = default)
     {
         string executable = await LocateAsync(log, cancellationToken);
-        int[] ports = FreePorts(3);
+        ports ??= FreePorts(3);
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -202,6 +203,20 @@ public sealed class AzuriteHost : IAsyncDisposable
     {
         try
         {
+            // SIGTERM first: Azurite then closes its services and flushes its metadata to --location, so a later
+            // start finds everything; the tree is killed only if it does not exit in time.
+            if (!_process.HasExited && !OperatingSystem.IsWindows() && Terminate(_process.Id, 15) == 0)
+            {
+                try
+                {
+                    await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                    // falls through to the kill
+                }
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -219,4 +234,7 @@ public sealed class AzuriteHost : IAsyncDisposable
 
         _process.Dispose();
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Terminate(int pid, int signal);
 }
