@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Soak: `recsys serve` with an NCF-size model under 1,000-candidate rank requests at a fixed rate for N minutes,
+# promoting a new model version every 30 s. Prints, per minute: requests, errors (non-2xx), p50/p99 latency and
+# the server's RSS; then the checks: zero errors, last-minute p99 within 1.5x of the first, RSS growth < 10 %.
+# Usage: bash bench/load/soak.sh [minutes, default 10] [requests/s, default 2000] [connections, default 8]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+minutes=${1:-10}
+rate=${2:-2000}
+connections=${3:-8}
+port=5081
+
+command -v hey >/dev/null || { echo "error: hey is required (apt-get install hey)" >&2; exit 1; }
+[ -x node_modules/.bin/azurite ] || npm ci --silent --no-audit --no-fund
+dotnet build -c Release src/Cli/Cli.csproj -v q -nologo >/dev/null
+dotnet build -c Release bench/Serve.Bench/Serve.Bench.csproj -v q -nologo >/dev/null
+bench="dotnet bench/Serve.Bench/bin/Release/net10.0/Recsys.Serve.Bench.dll"
+recsys="dotnet src/Cli/bin/Release/net10.0/recsys.dll"
+
+work=$(mktemp -d)
+model=$($bench export | tail -1)
+$bench body 1000 | tail -1 > "$work/body.json"
+node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --loose \
+  --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 >/dev/null &
+azurite=$!
+server=""
+promoter=""
+cleanup() {
+  [ -n "$promoter" ] && kill "$promoter" 2>/dev/null
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  kill "$azurite" 2>/dev/null
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/10000) 2>/dev/null && break; sleep 0.2; done
+
+export ConnectionStrings__Storage="UseDevelopmentStorage=true"
+$recsys models publish --name bench --from "$model" --alias champion >/dev/null
+$recsys serve --port $port --model bench --refresh-seconds 5 > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
+url="http://127.0.0.1:$port/api/rank"
+rss() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$server/status"; }
+
+# A new version every 30 s: the same weights under a new version name, promoted with the alias's ETag.
+(
+  n=0
+  while sleep 30; do
+    n=$((n + 1))
+    copy="$work/v$n"
+    cp -r "$model" "$copy"
+    sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"soak-$n\"/" "$copy/manifest.json"
+    $recsys models publish --name bench --from "$copy" --alias champion >/dev/null 2>&1 || echo "promotion $n failed" >&2
+  done
+) &
+promoter=$!
+
+hey -z 10s -c "$connections" -m POST -T application/json -D "$work/body.json" "$url" >/dev/null   # warm-up
+echo "machine: $(nproc) cores; $minutes min at $rate requests/s, $connections connections, 1,000 candidates each, a promotion every 30 s"
+printf "%-7s %9s %7s %9s %9s %8s\n" minute requests errors "p50 ms" "p99 ms" "RSS MiB"
+first_p99=""; last_p99=""; first_rss=$(rss); errors_total=0
+for m in $(seq "$minutes"); do
+  out=$(hey -z 60s -c "$connections" -q $(( rate / connections )) -m POST -T application/json -D "$work/body.json" "$url")
+  total=$(echo "$out" | awk '/\[200\]/ { ok += $2 } /^  \[[0-9]+\]/ { all += $2 } END { print all + 0 }')
+  ok=$(echo "$out" | awk '/\[200\]/ { print $2 }')
+  errors=$(( total - ${ok:-0} ))
+  errors_total=$(( errors_total + errors + $(echo "$out" | awk '/Error distribution/ { e = 1; next } e && /\[/ { s += $1 } END { print s + 0 }' | tr -d '[]') ))
+  p50=$(echo "$out" | awk '/ 50% in / { printf "%.2f", $3 * 1000 }')
+  p99=$(echo "$out" | awk '/ 99% in / { printf "%.2f", $3 * 1000 }')
+  [ -z "$first_p99" ] && first_p99=$p99
+  last_p99=$p99
+  printf "%-7s %9s %7s %9s %9s %8s\n" "$m" "$total" "$errors" "$p50" "$p99" "$(rss)"
+done
+last_rss=$(rss)
+echo "swaps: $(grep -c 'Swapped bench/champion' "$work/serve.log" || true)"
+echo "checks: errors $errors_total (want 0); p99 last/first $(echo "scale=2; $last_p99 / $first_p99" | bc) (want <= 1.5); RSS growth $(echo "scale=1; ($last_rss - $first_rss) * 100 / $first_rss" | bc) % (want < 10)"
