@@ -32,7 +32,7 @@ public sealed class BprTrainingTests : IDisposable
     {
         var model = new MatrixFactorization(data.Users, data.Items, options.Dimensions, options.Seed);
         var (fit, validation) = ValidationCarve.Carve(data.ToSplit(), 0.2, 1);
-        TrainingOutcome outcome = BprTrainer.Train(model, InteractionMatrix.FromSplit(fit, data.Users, data.Items), validation, options, null, TestContext.Current.CancellationToken);
+        TrainingOutcome outcome = PairwiseTrainer.Train(model, InteractionMatrix.FromSplit(fit, data.Users, data.Items), validation, options, gradedShare: 0, null, TestContext.Current.CancellationToken);
         return (model, outcome);
     }
 
@@ -147,7 +147,7 @@ public sealed class BprTrainingTests : IDisposable
         InteractionMatrix data = Clustered();
         using var model = new MatrixFactorization(data.Users, data.Items, 8, seed: 3);
 
-        TrainingOutcome outcome = BprTrainer.Train(model, data, validation: null, Small(epochs: 3), null, TestContext.Current.CancellationToken);
+        TrainingOutcome outcome = PairwiseTrainer.Train(model, data, validation: null, Small(epochs: 3), gradedShare: 0, null, TestContext.Current.CancellationToken);
 
         Assert.Equal((3, 3, false), (outcome.EpochsRun, outcome.BestEpoch, outcome.StoppedEarly));
         using var fresh = new MatrixFactorization(data.Users, data.Items, 8, seed: 3);

@@ -92,5 +92,10 @@ public sealed class RankNetTests
         // −[log σ(2)] , −[½ log σ(0) + ½ log σ(0)] = log 2, −[log σ(2)]  (third: target 0 on a difference of −2)
         double expected = (Math.Log(1 + Math.Exp(-2)) + Math.Log(2) + Math.Log(1 + Math.Exp(-2))) / 3;
         Assert.Equal(expected, loss, 5);
+
+        // With every target 1 it is the BPR loss.
+        using var ones = TorchSharp.torch.ones(3);
+        float bpr = (-TorchSharp.torch.nn.functional.logsigmoid(first - second).mean()).item<float>();
+        Assert.Equal(bpr, PairwiseLoss.RankNet(first, second, ones).item<float>(), 5);
     }
 }

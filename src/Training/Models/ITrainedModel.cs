@@ -59,13 +59,13 @@ internal static class NeuralModels
             case "bpr":
             {
                 var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
-                return Trained(model, () => BprTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
+                return Trained(model, () => PairwiseTrainer.Train(model, fit, validation, options, gradedShare: 0, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
             }
 
             case "ranknet":
             {
                 var model = new MatrixFactorization(fit.Users, fit.Items, options.Dimensions, options.Seed);
-                return Trained(model, () => RankNetTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
+                return Trained(model, () => PairwiseTrainer.Train(model, fit, validation, options, PairwiseTrainer.RankNetGradedShare, progress, cancellationToken), m => new TrainedMatrixFactorization(m, name));
             }
 
             case "neumf":

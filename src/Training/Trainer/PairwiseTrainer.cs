@@ -1,3 +1,4 @@
+using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
@@ -7,31 +8,33 @@ using static TorchSharp.torch;
 namespace Recsys.Training.Trainer;
 
 /// <summary>
-/// Matrix factorisation trained with the RankNet loss on graded pairs. Each training interaction is paired,
-/// half the time, with another item the same user rated differently (so a 5 is pushed above a 3, which BPR
-/// cannot express), and otherwise with a sampled unobserved item (grade 0). The epoch loop, early stopping and
-/// checkpoints are BPR's; every epoch's randomness derives from (seed, epoch).
+/// Trains matrix factorisation on pairs: each epoch visits every training interaction once in a seeded order and
+/// pairs it with a second item, then steps Adam on mini-batches of the RankNet loss. With
+/// <c>gradedShare</c> 0 every partner is a sampled unobserved item and the loss is exactly BPR (−log σ(s⁺ − s⁻));
+/// above 0, that share of pairs is drawn between two items the user rated differently (a 5 above a 3), which BPR
+/// cannot express. After each epoch: validation nDCG@k, best weights, checkpoint, patience. Every epoch's
+/// randomness derives from (seed, epoch), so a resumed run matches an uninterrupted one.
 /// </summary>
-internal static class RankNetTrainer
+internal static class PairwiseTrainer
 {
-    /// <summary>Share of pairs drawn between two rated items (when the user has differently rated ones).</summary>
-    public const double GradedShare = 0.5;
+    /// <summary>RankNet's share of pairs between two rated items (when the user has differently rated ones).</summary>
+    public const double RankNetGradedShare = 0.5;
 
     public static TrainingOutcome Train(
-        MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
+        MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options, double gradedShare,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         PreparedSplit rows = train.ToSplit();
         return EpochLoop.Train(
             model, options,
-            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
+            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, gradedShare, epoch, device, cancellationToken),
             EpochLoop.ValidationNdcg(() => EmbeddingScorer.From("validation", model), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 
     private static EpochResult RunEpoch(
         MatrixFactorization model, optim.Optimizer optimizer, InteractionMatrix train, PreparedSplit rows, TrainingOptions options,
-        int epoch, Device device, CancellationToken cancellationToken)
+        double gradedShare, int epoch, Device device, CancellationToken cancellationToken)
     {
         var sampler = new NegativeSampler(train, options.Seed, epoch);
         var random = new Random(unchecked((options.Seed * 7919) + epoch));
@@ -52,7 +55,9 @@ internal static class RankNetTrainer
                 int user = rows.Users[row];
                 users[b] = user;
                 firsts[b] = rows.Items[row];
-                (seconds[b], targets[b]) = Partner(train, sampler, random, user, rows.Labels[row]);
+                (seconds[b], targets[b]) = gradedShare > 0 && random.NextDouble() < gradedShare
+                    ? GradedPartner(train, sampler, random, user, rows.Labels[row])
+                    : (sampler.Next(user), 1f);
             }
 
             using var scope = NewDisposeScope();
@@ -69,20 +74,17 @@ internal static class RankNetTrainer
         return new EpochResult(total / Math.Max(1, order.Length), steps, order.Length);
     }
 
-    /// <summary>The second item of a pair and P(first ≻ second).</summary>
-    private static (long Item, float Target) Partner(InteractionMatrix train, NegativeSampler sampler, Random random, int user, float grade)
+    /// <summary>Another item the user rated differently, with P(first ≻ second); a sampled unobserved item when none is found.</summary>
+    private static (long Item, float Target) GradedPartner(InteractionMatrix train, NegativeSampler sampler, Random random, int user, float grade)
     {
-        if (random.NextDouble() < GradedShare)
+        ReadOnlySpan<int> items = train.ItemsOf(user);
+        ReadOnlySpan<float> grades = train.ValuesOf(user);
+        for (int attempt = 0; attempt < 3; attempt++)
         {
-            ReadOnlySpan<int> items = train.ItemsOf(user);
-            ReadOnlySpan<float> grades = train.ValuesOf(user);
-            for (int attempt = 0; attempt < 3; attempt++)
+            int k = random.Next(items.Length);
+            if (grades[k] != grade)
             {
-                int k = random.Next(items.Length);
-                if (grades[k] != grade)
-                {
-                    return (items[k], grade > grades[k] ? 1f : 0f);
-                }
+                return (items[k], grade > grades[k] ? 1f : 0f);
             }
         }
 
