@@ -11,15 +11,7 @@ candidates=${3:-1000}
 port=5080
 
 command -v wrk >/dev/null || { echo "error: wrk is required (apt-get install wrk)" >&2; exit 1; }
-[ -x node_modules/.bin/azurite ] || npm ci --silent --no-audit --no-fund
-dotnet build -c Release src/Cli/Cli.csproj -v q -nologo >/dev/null
-dotnet build -c Release bench/Serve.Bench/Serve.Bench.csproj -v q -nologo >/dev/null
-bench="dotnet bench/Serve.Bench/bin/Release/net10.0/Recsys.Serve.Bench.dll"
-recsys="dotnet src/Cli/bin/Release/net10.0/recsys.dll"
-
-work=$(mktemp -d)
-model=$($bench export | tail -1)
-$bench body "$candidates" | tail -1 > "$work/body.json"
+source bench/load/serve-setup.sh
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -28,29 +20,15 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --disableTelemetry --loose \
-  --blobHost 127.0.0.1 --blobPort 10000 --queuePort 10001 --tablePort 10002 &
-azurite=$!
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; kill "$azurite" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/10000) 2>/dev/null && break; sleep 0.2; done
+curl -sf -X POST -H 'Content-Type: application/json' --data @"$work/body.json" "$url" | head -c 200; echo
 
-export ConnectionStrings__Storage="UseDevelopmentStorage=true"
-$recsys models publish --name bench --from "$model" --alias champion
-$recsys serve --port $port --model bench > "$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.2; done
-curl -sf -X POST -H 'Content-Type: application/json' --data @"$work/body.json" "http://127.0.0.1:$port/api/rank" | head -c 200; echo
-
-rss() { awk '/VmRSS/ { print $2 / 1024 " MiB" }' "/proc/$server/status" 2>/dev/null || echo "?"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); candidates per request: $candidates; duration per run: $duration"
-echo "server RSS before: $(rss)"
+echo "server RSS before: $(rss) MiB"
 # Warm-up so the first measured run does not pay for JIT.
-wrk -t1 -c4 -d3s -s "$work/post.lua" "http://127.0.0.1:$port/api/rank" >/dev/null
+wrk -t1 -c4 -d3s -s "$work/post.lua" "$url" >/dev/null
 for c in $connections; do
   threads=$(( c < 2 ? 1 : 2 ))
   echo "=== $c connection(s) ==="
-  wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$work/post.lua" "http://127.0.0.1:$port/api/rank"
+  wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$work/post.lua" "$url"
 done
-echo "server RSS after: $(rss)"
+echo "server RSS after: $(rss) MiB"
