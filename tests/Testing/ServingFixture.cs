@@ -29,6 +29,21 @@ public sealed class ServingFixture : IAsyncLifetime
     /// <summary>A registry in a container of its own, so tests never see each other's models.</summary>
     public async Task<ModelRegistry> NewRegistryAsync() => new(await _azurite.CreateContainerAsync("models"));
 
+    /// <summary>A fresh registry with both versions of "movies" published and champion on v1 (challenger on v2 when asked).</summary>
+    public async Task<ModelRegistry> NewRegistryWithChampionAsync(bool challenger = false)
+    {
+        ModelRegistry registry = await NewRegistryAsync();
+        await registry.PublishAsync("movies", Folder1);
+        await registry.PublishAsync("movies", Folder2);
+        await registry.SetAliasAsync("movies", "champion", Version1, null);
+        if (challenger)
+        {
+            await registry.SetAliasAsync("movies", "challenger", Version2, null);
+        }
+
+        return registry;
+    }
+
     public async Task<BlobContainerClient> NewContainerAsync(string prefix) => await _azurite.CreateContainerAsync(prefix);
 
     public async ValueTask InitializeAsync()

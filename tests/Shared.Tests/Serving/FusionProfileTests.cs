@@ -15,11 +15,7 @@ public sealed class FusionProfileTests(ServingFixture fixture) : IClassFixture<S
     private async Task<(ModelHost Host, RankService Service, ProfileStore Profiles)> ServeAsync()
     {
         var options = new ServingOptions { RefreshInterval = TimeSpan.FromHours(1) };
-        ModelRegistry registry = await fixture.NewRegistryAsync();
-        await registry.PublishAsync("movies", fixture.Folder1, Ct);
-        await registry.PublishAsync("movies", fixture.Folder2, Ct);
-        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
-        await registry.SetAliasAsync("movies", "challenger", fixture.Version2, null, Ct);
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync(challenger: true);
         var host = new ModelHost(registry, options);
         var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval);
         return (host, new RankService(host, profiles, options), profiles);

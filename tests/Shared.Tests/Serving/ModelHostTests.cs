@@ -17,10 +17,7 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
     private async Task<(ModelRegistry Registry, ModelHost Host, RankService Service)> ServeAsync(ServingOptions? options = null)
     {
         options ??= Options;
-        ModelRegistry registry = await fixture.NewRegistryAsync();
-        await registry.PublishAsync("movies", fixture.Folder1, Ct);
-        await registry.PublishAsync("movies", fixture.Folder2, Ct);
-        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         var host = new ModelHost(registry, options);
         var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval);
         return (registry, host, new RankService(host, profiles, options));

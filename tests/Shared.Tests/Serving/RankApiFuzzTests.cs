@@ -24,9 +24,7 @@ public sealed class RankApiFuzzTests(ServingFixture fixture) : IClassFixture<Ser
 
     public async ValueTask InitializeAsync()
     {
-        ModelRegistry registry = await fixture.NewRegistryAsync();
-        await registry.PublishAsync("movies", fixture.Folder1);
-        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null);
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         _host = new ModelHost(registry, Options);
         _feedback = new FeedbackSink(await fixture.NewContainerAsync("events"));
         var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval);

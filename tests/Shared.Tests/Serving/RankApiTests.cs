@@ -17,9 +17,7 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
 
     private async Task<(RankApi Api, ModelHost Host, FeedbackSink Feedback, BlobContainerClient Events)> ApiAsync()
     {
-        ModelRegistry registry = await fixture.NewRegistryAsync();
-        await registry.PublishAsync("movies", fixture.Folder1, Ct);
-        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         var host = new ModelHost(registry, Options);
         BlobContainerClient events = await fixture.NewContainerAsync("events");
         var feedback = new FeedbackSink(events);
