@@ -27,7 +27,7 @@ internal static class CommandExamples
             "recsys train --dataset ../shared/data/ml-100k --model multdae --output out/models/multdae --resume",
         ],
         ["serve"] = ["recsys serve", "recsys serve --port 8080 --model movies --refresh-seconds 5"],
-        ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0"],
+        ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0", "recsys worker --lease-seconds 600   # long training steps"],
     };
 
     /// <summary>Appends the examples to every command in the tree that has some.</summary>

@@ -15,9 +15,10 @@ internal static class WorkerCommand
         var once = new Option<bool>("--once") { Description = "Stop when there is nothing left to do (instead of waiting for new drops)." };
         var poll = new Option<double>("--poll-seconds") { Description = "Pause between passes when idle.", DefaultValueFactory = _ => 2 };
         var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
+        var lease = new Option<double>("--lease-seconds") { Description = "How long a taken message stays invisible (renewed while it is worked on); after a crash it reappears this long after the last renewal.", DefaultValueFactory = _ => 120 };
         var command = new Command("worker", "Run the pipeline locally: watch datasets/ for drops, then prepare → train → evaluate → promote through the queues.")
         {
-            connection, once, poll, settle,
+            connection, once, poll, settle, lease,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
@@ -28,7 +29,7 @@ internal static class WorkerCommand
             {
                 int handled = await new LocalPipeline(
                         new DatasetWatcher(storage, loggers.CreateLogger<DatasetWatcher>()) { SettleTime = TimeSpan.FromSeconds(result.GetValue(settle)) },
-                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()),
+                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()) { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)) },
                         loggers.CreateLogger<LocalPipeline>())
                     { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) }
                     .RunAsync(result.GetValue(once), ct);
