@@ -79,13 +79,8 @@ public sealed class PipelineTests : IAsyncLifetime
 
     private async Task<JobView> OnlyJobAsync(string dataset)
     {
-        await foreach (BlobItem marker in _storage.Container(PipelineStorage.Markers).GetBlobsAsync(new GetBlobsOptions { Prefix = $"markers/{dataset}/" }, Ct))
-        {
-            string jobId = DatasetWatcher.JobId(dataset, marker.Name.Split('/')[^1]);
-            return (await _storage.Jobs.GetAsync(jobId, Ct))!;
-        }
-
-        throw new Xunit.Sdk.XunitException($"No job for {dataset}.");
+        string jobId = Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, dataset, Ct));
+        return (await _storage.Jobs.GetAsync(jobId, Ct))!;
     }
 
     [Fact]

@@ -171,9 +171,8 @@ internal static class DemoCommand
 
     private static async Task<JobView> ReportJobAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken)
     {
-        await foreach (var marker in storage.Container(PipelineStorage.Markers).GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"markers/{dataset}/" }, cancellationToken))
+        foreach (string jobId in await DatasetWatcher.JobIdsAsync(storage, dataset, cancellationToken))
         {
-            string jobId = DatasetWatcher.JobId(dataset, marker.Name.Split('/')[^1]);
             JobView job = (await storage.Jobs.GetAsync(jobId, cancellationToken))!;
             var table = new Table().Title($"job {Markup.Escape(jobId)}").AddColumn("stage").AddColumn("status").AddColumn("seconds").AddColumn("details");
             foreach (StageRecord stage in job.Stages)

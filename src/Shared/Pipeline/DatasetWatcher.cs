@@ -31,6 +31,22 @@ public sealed class DatasetWatcher
     /// <summary>The job id of a dataset drop: its name and content fingerprint, so a re-scan maps to the same job.</summary>
     public static string JobId(string dataset, string fingerprint) => $"{(dataset.Length > 40 ? dataset[..40] : dataset)}-{fingerprint}";
 
+    /// <summary>The jobs started so far for drops of <paramref name="dataset"/>, one per fingerprint.</summary>
+    public static async Task<IReadOnlyList<string>> JobIdsAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken = default)
+    {
+        var jobs = new List<string>();
+        BlobContainerClient markers = storage.Container(PipelineStorage.Markers);
+        if (await markers.ExistsAsync(cancellationToken))
+        {
+            await foreach (BlobItem marker in markers.GetBlobsAsync(new GetBlobsOptions { Prefix = MarkerPrefix(dataset) }, cancellationToken))
+            {
+                jobs.Add(JobId(dataset, marker.Name[MarkerPrefix(dataset).Length..]));
+            }
+        }
+
+        return jobs;
+    }
+
     /// <summary>Sends prepare messages for new drops (of one dataset, or all); returns how many.</summary>
     public async Task<int> ScanAsync(string? dataset = null, CancellationToken cancellationToken = default)
     {
@@ -68,7 +84,7 @@ public sealed class DatasetWatcher
             }
 
             string fingerprint = Fingerprint(blobs);
-            BlobClient marker = markers.GetBlobClient($"markers/{name}/{fingerprint}");
+            BlobClient marker = markers.GetBlobClient(MarkerPrefix(name) + fingerprint);
             if (await marker.ExistsAsync(cancellationToken))
             {
                 continue;
@@ -92,6 +108,8 @@ public sealed class DatasetWatcher
 
         return sent;
     }
+
+    private static string MarkerPrefix(string dataset) => $"markers/{dataset}/";
 
     private static string Fingerprint(IEnumerable<BlobItem> blobs)
     {

@@ -48,8 +48,7 @@ public sealed class EvaluateStage : IPipelineStage
         string temp = Path.Combine(Path.GetTempPath(), $"recsys-evaluate-{Guid.NewGuid():N}");
         try
         {
-            string prepared = await BlobDatasetDownloader.DownloadAsync(
-                _storage.Container(PipelineStorage.Prepared), $"{message.Dataset}/{message.ContentHash}", temp, cancellationToken);
+            string prepared = await _storage.DownloadPreparedAsync(message, temp, cancellationToken);
             Dataset data = await Dataset.ReadAsync(prepared, cancellationToken);
             EvaluationResult challenger = await EvaluateAsync(model, version, data, cancellationToken);
             await WriteReportAsync(model, version, challenger, cancellationToken);

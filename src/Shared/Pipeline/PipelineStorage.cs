@@ -45,6 +45,10 @@ public sealed class PipelineStorage
 
     public QueueClient PoisonQueue(PipelineStage stage) => Queues.GetQueueClient(QueueName(stage) + PoisonSuffix);
 
+    /// <summary>Downloads the prepared dataset a message names into <paramref name="folder"/>; returns the local path.</summary>
+    public Task<string> DownloadPreparedAsync(PipelineMessage message, string folder, CancellationToken cancellationToken = default) =>
+        Storage.BlobDatasetDownloader.DownloadAsync(Container(Prepared), $"{message.Dataset}/{message.ContentHash}", folder, cancellationToken);
+
     public async Task SendAsync(PipelineMessage message, CancellationToken cancellationToken = default)
     {
         QueueClient queue = Queue(message.Stage);

@@ -135,7 +135,7 @@ public sealed class ModelRegistry
         ResourceName.Require(name, "model");
         ResourceName.Require(alias, "alias");
         ResourceName.Require(version, "version");
-        if (!await Container.GetBlobClient($"{name}/{version}/{ModelManifest.FileName}").ExistsAsync(cancellationToken))
+        if (!await HasVersionAsync(name, version, cancellationToken))
         {
             throw new ProblemException(ProblemTypes.UnknownVersion, "Unknown model version.", $"{name} has no complete version '{version}'.");
         }
@@ -158,6 +158,11 @@ public sealed class ModelRegistry
                 ex);
         }
     }
+
+    /// <summary>Whether <paramref name="version"/> of <paramref name="name"/> is complete (its manifest is uploaded).</summary>
+    public async Task<bool> HasVersionAsync(string name, string version, CancellationToken cancellationToken = default) =>
+        await Container.ExistsAsync(cancellationToken)
+        && await Container.GetBlobClient($"{name}/{version}/{ModelManifest.FileName}").ExistsAsync(cancellationToken);
 
     /// <summary>Opens one file of a version, or null when it does not exist.</summary>
     public async Task<Stream?> OpenAsync(string name, string version, string file, CancellationToken cancellationToken = default)

@@ -52,7 +52,7 @@ public sealed class TrainStage : IPipelineStage
             return [];
         }
 
-        if (record?.Status == JobStatus.Completed || await IsPublishedAsync(model, version, cancellationToken))
+        if (record?.Status == JobStatus.Completed || await _storage.Registry.HasVersionAsync(model, version, cancellationToken))
         {
             return [evaluate];
         }
@@ -68,8 +68,7 @@ public sealed class TrainStage : IPipelineStage
         string temp = Path.Combine(Path.GetTempPath(), $"recsys-train-{Guid.NewGuid():N}");
         try
         {
-            string prepared = await BlobDatasetDownloader.DownloadAsync(
-                _storage.Container(PipelineStorage.Prepared), $"{message.Dataset}/{message.ContentHash}", Path.Combine(temp, "prepared"), cancellationToken);
+            string prepared = await _storage.DownloadPreparedAsync(message, Path.Combine(temp, "prepared"), cancellationToken);
             string output = Path.Combine(temp, "model");
             string checkpoints = Path.Combine(output, TrainingRun.CheckpointsFolder);
             var remote = new CheckpointMirror(_storage.Container(PipelineStorage.Checkpoints), $"{message.JobId}/{planned.Architecture}");
@@ -130,10 +129,6 @@ public sealed class TrainStage : IPipelineStage
             }
         }
     }
-
-    private async Task<bool> IsPublishedAsync(string model, string version, CancellationToken cancellationToken) =>
-        await _storage.Registry.Container.ExistsAsync(cancellationToken)
-        && await _storage.Registry.Container.GetBlobClient($"{model}/{version}/{ModelManifest.FileName}").ExistsAsync(cancellationToken);
 
     /// <summary>Reports synchronously on the training thread, so the checkpoint is uploaded before the next epoch starts.</summary>
     private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
