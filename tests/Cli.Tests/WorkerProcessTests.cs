@@ -10,12 +10,13 @@ using Xunit;
 namespace Recsys.Cli.Tests;
 
 /// <summary>
-/// The worker as a real process, killed (SIGKILL) in the middle of training and started again: the job still
-/// completes, training resumes from its blob checkpoint, and exactly one model version exists.
+/// The worker as a real process, killed (SIGKILL) in the middle of a stage and started again: the job still
+/// completes, training resumes from its blob checkpoint, exactly one model version exists, nothing half-written
+/// is visible and the dataset is untouched.
 /// </summary>
 public sealed class WorkerProcessTests : IAsyncLifetime
 {
-    private readonly AzuriteFixture _azurite = new();
+    private readonly AzuriteFixture _azurite = new(persistent: true);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -83,6 +84,131 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         ModelEntry shop = (await storage.Registry.GetModelAsync("shop", Ct))!;
         Assert.Equal([TrainStage.VersionFor(job.JobId, "bpr")], shop.Versions);
         Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
+    }
+
+    [Fact]
+    public async Task Worker_KilledMidPrepare_MidTraining_AndMidEvaluation_StillCompletesTheJobOnce()
+    {
+        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
+        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct)), Ct);
+        await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 3 } ] }"""), Ct);
+        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+
+        var log = new StringBuilder();
+        foreach (Func<string, bool> stage in new Func<string, bool>[]
+        {
+            key => key == PrepareStage.StageKey,
+            key => key == TrainStage.StageKey("bpr"),
+            key => key.StartsWith("evaluate-", StringComparison.Ordinal),
+        })
+        {
+            using Process worker = StartWorker(log);
+            StageRecord running = await WaitForRunningStageAsync(storage, stage, worker, log);
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync(Ct);
+
+            // Killed mid-stage: its record still says running, so the next worker has to finish it.
+            StageRecord after = (await storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), running.Stage, Ct))!;
+            Assert.True(after.Status == JobStatus.Running, $"{running.Stage} finished before the kill; the worker said:\n{log}");
+        }
+
+        using (Process last = StartWorker(log))
+        {
+            Assert.True(last.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
+            Assert.True(last.ExitCode == 0, log.ToString());
+        }
+
+        JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
+        Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
+        Assert.All(job.Stages, s => Assert.True(s.Attempt >= 2, $"{s.Stage} ran once; it was meant to be interrupted"));
+
+        ModelEntry shop = (await storage.Registry.GetModelAsync("shop", Ct))!;
+        Assert.Equal([TrainStage.VersionFor(job.JobId, "bpr")], shop.Versions);
+        Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
+
+        // One prepared copy, complete (its stats.json is written last), and no staging or temporary blobs anywhere.
+        Dictionary<string, string> prepared = await ETagsAsync(storage.Container(PipelineStorage.Prepared));
+        string[] hashes = prepared.Keys.Select(k => k.Split('/')[1]).Distinct().ToArray();
+        Assert.Single(hashes);
+        Assert.Contains(prepared.Keys, k => k.EndsWith("/stats.json", StringComparison.Ordinal));
+        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+    }
+
+    [Fact]
+    public async Task StorageStoppedMidTraining_AndRestarted_TheJobStillCompletesOnce()
+    {
+        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
+        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct)), Ct);
+        await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 10 } ] }"""), Ct);
+        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+
+        var log = new StringBuilder();
+        Process worker = StartWorker(log);
+        try
+        {
+            await WaitForRunningStageAsync(storage, key => key == TrainStage.StageKey("bpr"), worker, log);
+            await _azurite.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(12), Ct); // longer than the storage client's own retries (about 6 s)
+            await _azurite.RestartAsync();
+
+            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the worker did not finish; it said:\n{log}");
+            TestContext.Current.TestOutputHelper?.WriteLine($"first worker exit code {worker.ExitCode}; it said:\n{log}");
+            if (worker.ExitCode != 0)
+            {
+                // A worker may give up while storage is gone; the queue still holds its message for the next one.
+                worker.Dispose();
+                worker = StartWorker(log);
+                Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
+            }
+
+            Assert.True(worker.ExitCode == 0, log.ToString());
+        }
+        finally
+        {
+            worker.Dispose();
+        }
+
+        JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
+        Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
+        ModelEntry shop = (await storage.Registry.GetModelAsync("shop", Ct))!;
+        Assert.Equal([TrainStage.VersionFor(job.JobId, "bpr")], shop.Versions);
+        Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
+        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+    }
+
+    /// <summary>Polls the job record until a stage matching <paramref name="stage"/> is running.</summary>
+    private static async Task<StageRecord> WaitForRunningStageAsync(PipelineStorage storage, Func<string, bool> stage, Process worker, StringBuilder log)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"the stage never started; the worker said:\n{log}");
+            Assert.False(worker.HasExited, $"the worker ended early; it said:\n{log}");
+            foreach (string id in await DatasetWatcher.JobIdsAsync(storage, "shop", Ct))
+            {
+                if (await storage.Jobs.GetAsync(id, Ct) is { } job && job.Stages.FirstOrDefault(s => stage(s.Stage) && s.Status == JobStatus.Running) is { } running)
+                {
+                    return running;
+                }
+            }
+
+            await Task.Delay(10, Ct);
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ETagsAsync(BlobContainerClient container)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions(), Ct))
+        {
+            tags[blob.Name] = blob.Properties.ETag!.Value.ToString();
+        }
+
+        return tags;
     }
 
     private static async Task<bool> AnyBlobAsync(BlobContainerClient container)

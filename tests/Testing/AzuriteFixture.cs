@@ -5,12 +5,15 @@ using Xunit;
 namespace Recsys.Testing;
 
 /// <summary>
-/// A real Azurite for a test class or collection: started on free loopback ports with in-memory storage,
-/// stopped (by PID, with its process tree) when the tests are done.
+/// A real Azurite for a test class or collection: started on free loopback ports, stopped (by PID, with its
+/// process tree) when the tests are done. In-memory by default; a persistent one keeps its data in a temporary
+/// folder so a test can stop it and start it again on the same ports (a storage outage).
 /// </summary>
-public sealed class AzuriteFixture : IAsyncLifetime
+public sealed class AzuriteFixture(bool persistent = false) : IAsyncLifetime
 {
+    private readonly TempFolder? _data = persistent ? new TempFolder() : null;
     private AzuriteHost? _host;
+    private int[]? _ports;
 
     public string ConnectionString => (_host ?? throw new InvalidOperationException("Azurite is not started.")).ConnectionString;
 
@@ -24,13 +27,37 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return container;
     }
 
-    public async ValueTask InitializeAsync() => _host = await AzuriteHost.StartAsync();
+    public async ValueTask InitializeAsync()
+    {
+        _host = await AzuriteHost.StartAsync(location: _data?.Path);
+        _ports = [_host.BlobPort, _host.QueuePort, _host.TablePort];
+    }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops Azurite (gracefully, so a persistent one has saved its data); clients now fail to connect.</summary>
+    public async Task StopAsync()
     {
         if (_host is not null)
         {
             await _host.DisposeAsync();
+            _host = null;
         }
+    }
+
+    /// <summary>Starts a persistent Azurite again on its old ports, with the data it had.</summary>
+    public async Task RestartAsync()
+    {
+        if (_data is null)
+        {
+            throw new InvalidOperationException("Only a persistent Azurite keeps its data across a restart.");
+        }
+
+        await StopAsync();
+        _host = await AzuriteHost.StartAsync(location: _data.Path, ports: _ports);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _data?.Dispose();
     }
 }

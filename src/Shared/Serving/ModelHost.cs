@@ -20,6 +20,7 @@ public sealed class ModelHost : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Model, string Alias), AliasSlot> _slots = new();
     private readonly ConcurrentDictionary<(string Model, string Alias), (string ETag, string Reason)> _refused = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _storageFailed = new(0);
     private Task? _refreshLoop;
 
     public ModelHost(ModelRegistry registry, ServingOptions options, ILogger? logger = null)
@@ -35,7 +36,11 @@ public sealed class ModelHost : IAsyncDisposable
 
     public ModelRegistry Registry => _registry;
 
-    /// <summary>Starts polling aliases every <see cref="ServingOptions.RefreshInterval"/>.</summary>
+    /// <summary>
+    /// Starts polling aliases every <see cref="ServingOptions.RefreshInterval"/>. When storage cannot be reached
+    /// the loop retries sooner, with exponential backoff from <see cref="ServingOptions.RefreshRetryDelay"/>, so
+    /// a short outage ends the degraded state in seconds rather than at the next interval.
+    /// </summary>
     public void StartRefreshing() => _refreshLoop ??= Task.Run(RefreshLoopAsync);
 
     /// <summary>A lease on the version <paramref name="alias"/> of <paramref name="model"/> points at, loading it on first use.</summary>
@@ -120,6 +125,7 @@ public sealed class ModelHost : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _storageFailed.Dispose();
     }
 
     private async Task RefreshAsync(string model, string alias, AliasSlot slot, CancellationToken cancellationToken)
@@ -145,10 +151,14 @@ public sealed class ModelHost : IAsyncDisposable
         }
         catch (Exception ex) when (!firstLoad && ex is RequestFailedException or HttpRequestException or AggregateException)
         {
-            // Storage unreachable: keep serving what is loaded and say so; the next poll tries again.
+            // Storage unreachable: keep serving what is loaded, say so, and wake the refresh loop into backoff.
             slot.Degraded = $"Cannot read alias {key.Model}/{key.Alias}: {ex.Message}";
+            slot.Unreachable = true;
+            _storageFailed.Release();
             return;
         }
+
+        slot.Unreachable = false;
 
         if (pointer is null)
         {
@@ -246,11 +256,13 @@ public sealed class ModelHost : IAsyncDisposable
 
     private async Task RefreshLoopAsync()
     {
-        using var timer = new PeriodicTimer(_options.RefreshInterval);
+        TimeSpan wait = _options.RefreshInterval;
+        int failures = 0;
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            while (true)
             {
+                await _storageFailed.WaitAsync(wait, _stopping.Token);
                 try
                 {
                     await RefreshAsync(_stopping.Token);
@@ -259,12 +271,31 @@ public sealed class ModelHost : IAsyncDisposable
                 {
                     _logger.LogWarning(ex, "Model refresh failed; retrying at the next interval.");
                 }
+
+                while (_storageFailed.Wait(0))
+                {
+                    // this pass's own failures are handled by the backoff below, not by waking again at once
+                }
+
+                failures = _slots.Values.Any(s => s.Unreachable) ? failures + 1 : 0;
+                wait = failures == 0 ? _options.RefreshInterval : RetryDelay(failures);
+                if (failures > 0)
+                {
+                    _logger.LogWarning("Storage unreachable on {Failures} refreshes in a row; next try in {Delay}.", failures, wait);
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // stopping
         }
+    }
+
+    /// <summary>Doubles from the configured delay up to the refresh interval, with ±20 % jitter so replicas spread out.</summary>
+    private TimeSpan RetryDelay(int failures)
+    {
+        double seconds = Math.Min(_options.RefreshInterval.TotalSeconds, _options.RefreshRetryDelay.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (0.4 * Random.Shared.NextDouble())));
     }
 
     private sealed class AliasSlot
@@ -275,6 +306,9 @@ public sealed class ModelHost : IAsyncDisposable
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public string? Degraded { get; set; }
+
+        /// <summary>The last alias read failed because storage could not be reached.</summary>
+        public bool Unreachable { get; set; }
 
         public string? FailedETag { get; set; }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,7 +17,7 @@ public sealed class RankApi
     private readonly ServingOptions _options;
     private readonly RequestValidator _validator;
     private readonly ILogger _logger;
-    private readonly JsonSerializerOptions _json;
+    private readonly JsonBodyReader _body;
     private readonly Pipeline.JobStore? _jobs;
     private readonly Pipeline.DatasetDropZone? _drop;
 
@@ -33,25 +32,25 @@ public sealed class RankApi
         _options = options;
         _validator = new RequestValidator(options);
         _logger = logger ?? NullLogger.Instance;
-        _json = new JsonSerializerOptions(Features.FeatureSpec.JsonOptions) { MaxDepth = options.MaxJsonDepth, WriteIndented = false };
+        _body = new JsonBodyReader(options);
     }
 
     /// <summary>Serialiser settings of every response body.</summary>
-    public JsonSerializerOptions JsonOptions => _json;
+    public JsonSerializerOptions JsonOptions => _body.Options;
 
     public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/rank", async () => Ok(await _rank.RankAsync(await ReadAsync<RankRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/rank", async () => Ok(await _rank.RankAsync(await _body.ReadAsync<RankRequest>(body, cancellationToken), cancellationToken)));
 
     public Task<ApiResult> RankBatchAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/rank/batch", async () => Ok(await _rank.RankBatchAsync(await ReadAsync<BatchRankRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/rank/batch", async () => Ok(await _rank.RankBatchAsync(await _body.ReadAsync<BatchRankRequest>(body, cancellationToken), cancellationToken)));
 
     public Task<ApiResult> RecommendAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/recommend", async () => Ok(await _rank.RecommendAsync(await ReadAsync<RecommendRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/recommend", async () => Ok(await _rank.RecommendAsync(await _body.ReadAsync<RecommendRequest>(body, cancellationToken), cancellationToken)));
 
     public Task<ApiResult> FeedbackAsync(Stream body, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/feedback", async () =>
         {
-            FeedbackRequest request = await ReadAsync<FeedbackRequest>(body, cancellationToken);
+            FeedbackRequest request = await _body.ReadAsync<FeedbackRequest>(body, cancellationToken);
             _validator.Check(request);
             return _feedback.TryAccept(request.Events!)
                 ? new ApiResult(202, new FeedbackResponse(request.Events!.Count))
@@ -82,7 +81,7 @@ public sealed class RankApi
     public Task<ApiResult> SetAliasAsync(string name, string alias, Stream body, string? ifMatch, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
         {
-            AliasUpdate update = await ReadAsync<AliasUpdate>(body, cancellationToken);
+            AliasUpdate update = await _body.ReadAsync<AliasUpdate>(body, cancellationToken);
             if (string.IsNullOrEmpty(update.Version))
             {
                 throw new ProblemException(ProblemTypes.InvalidRequest, "Invalid request.", "version is required.");
@@ -138,55 +137,4 @@ public sealed class RankApi
     }
 
     private static ApiResult Ok(object body) => new(200, body);
-
-    /// <summary>Reads at most <see cref="ServingOptions.MaxBodyBytes"/> and deserialises; more is a 413 problem.</summary>
-    private async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken)
-        where T : class
-    {
-        int limit = _options.MaxBodyBytes;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 64 * 1024));
-        int length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length > limit)
-                    {
-                        throw new ProblemException(ProblemTypes.BodyTooLarge, "Body too large.", $"The body exceeds {limit} bytes.");
-                    }
-
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, buffer.Length * 2));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                int read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    throw new ProblemException(ProblemTypes.BodyTooLarge, "Body too large.", $"The body exceeds {limit} bytes.");
-                }
-            }
-
-            if (length == 0)
-            {
-                throw new ProblemException(ProblemTypes.InvalidJson, "The body is empty.", "Send a JSON object.");
-            }
-
-            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), _json)
-                ?? throw new ProblemException(ProblemTypes.InvalidJson, "The body is null.", "Send a JSON object.");
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 }

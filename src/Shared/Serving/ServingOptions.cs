@@ -11,6 +11,9 @@ public sealed record ServingOptions
     /// <summary>How often aliases are polled for a new version.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>First retry after storage could not be reached; doubles on each failure up to <see cref="RefreshInterval"/>.</summary>
+    public TimeSpan RefreshRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Loaded model versions beyond this total size are unloaded, least recently used first.</summary>
     public long MemoryBudgetBytes { get; init; } = 4L << 30;
 

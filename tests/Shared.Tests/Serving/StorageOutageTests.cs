@@ -1,13 +1,15 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using Recsys.Local;
 using Recsys.Serving;
 using Recsys.Testing;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;
 
-/// <summary>Storage goes away while serving: loaded models keep answering, health says degraded, and it recovers by itself.</summary>
+/// <summary>
+/// Storage goes away while serving: loaded models keep answering, health says degraded, and the refresh loop's
+/// backoff retries bring it back to healthy by itself once storage returns.
+/// </summary>
 public sealed class StorageOutageTests(ServingFixture fixture) : IClassFixture<ServingFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -15,41 +17,41 @@ public sealed class StorageOutageTests(ServingFixture fixture) : IClassFixture<S
     [Fact]
     public async Task AzuriteStoppedAndRestarted_ServingContinues_HealthDegradesThenRecovers()
     {
-        using var temp = new TempFolder();
-        string data = temp.Combine("azurite");
-        AzuriteHost azurite = await AzuriteHost.StartAsync(location: data, cancellationToken: Ct);
-        int[] ports = [azurite.BlobPort, azurite.QueuePort, azurite.TablePort];
+        await using var azurite = new AzuriteFixture(persistent: true);
+        await azurite.InitializeAsync();
         string connection = azurite.ConnectionString;
-        try
+        // No client retries: each refresh fails fast while storage is down; the host's own polling retries.
+        var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } };
+        var registry = new ModelRegistry(new BlobServiceClient(connection, options).GetBlobContainerClient("models"));
+        await registry.PublishAsync("movies", fixture.Folder1, Ct);
+        await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
+        // An hour between polls: recovering within seconds below can only come from the backoff retries.
+        var serving = new ServingOptions { RefreshInterval = TimeSpan.FromHours(1), RefreshRetryDelay = TimeSpan.FromMilliseconds(200) };
+        await using var host = new ModelHost(registry, serving);
+        var service = new RankService(host, new ProfileStore(registry.Container.GetParentBlobServiceClient().GetBlobContainerClient("profiles"), serving.RefreshInterval), serving);
+        var request = new RankRequest { Candidates = [new RankCandidate { Id = "1" }, new RankCandidate { Id = "2" }] };
+        Assert.Equal("v1", (await service.RankAsync(request, Ct)).Version);
+
+        await azurite.StopAsync();
+        await host.RefreshAsync(Ct);
+
+        HealthReport down = host.Health();
+        Assert.Equal("degraded", down.Status);
+        Assert.Contains("Cannot read alias", down.Models.Single().Degraded, StringComparison.Ordinal);
+        Assert.Equal(["2", "1"], (await service.RankAsync(request, Ct)).Items.Select(i => i.Id));
+
+        host.StartRefreshing();
+        await Task.Delay(1500, Ct); // a few failed retries while storage is still down
+        Assert.Equal("degraded", host.Health().Status);
+
+        await azurite.RestartAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (host.Health().Status != "healthy" && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
-            // No client retries: each refresh fails fast while storage is down; the host's own polling retries.
-            var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } };
-            var registry = new ModelRegistry(new BlobServiceClient(connection, options).GetBlobContainerClient("models"));
-            await registry.PublishAsync("movies", fixture.Folder1, Ct);
-            await registry.SetAliasAsync("movies", "champion", fixture.Version1, null, Ct);
-            var serving = new ServingOptions { RefreshInterval = TimeSpan.FromHours(1) };
-            await using var host = new ModelHost(registry, serving);
-            var service = new RankService(host, new ProfileStore(registry.Container.GetParentBlobServiceClient().GetBlobContainerClient("profiles"), serving.RefreshInterval), serving);
-            var request = new RankRequest { Candidates = [new RankCandidate { Id = "1" }, new RankCandidate { Id = "2" }] };
-            Assert.Equal("v1", (await service.RankAsync(request, Ct)).Version);
-
-            await azurite.DisposeAsync();
-            await host.RefreshAsync(Ct);
-
-            HealthReport down = host.Health();
-            Assert.Equal("degraded", down.Status);
-            Assert.Contains("Cannot read alias", down.Models.Single().Degraded, StringComparison.Ordinal);
-            Assert.Equal(["2", "1"], (await service.RankAsync(request, Ct)).Items.Select(i => i.Id));
-
-            azurite = await AzuriteHost.StartAsync(location: data, ports: ports, cancellationToken: Ct);
-            await host.RefreshAsync(Ct);
-
-            Assert.True(host.Health().Status == "healthy", host.Health().Models.Single().Degraded);
-            Assert.Equal("v1", (await service.RankAsync(request, Ct)).Version);
+            await Task.Delay(100, Ct);
         }
-        finally
-        {
-            await azurite.DisposeAsync();
-        }
+
+        Assert.True(host.Health().Status == "healthy", host.Health().Models.Single().Degraded);
+        Assert.Equal("v1", (await service.RankAsync(request, Ct)).Version);
     }
 }
