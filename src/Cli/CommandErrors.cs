@@ -40,7 +40,8 @@ internal static class CommandErrors
     private static Exception? Operational(Exception ex) => ex switch
     {
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Operational(aggregate.InnerExceptions[0]),
-        Azure.RequestFailedException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException or HttpRequestException => ex,
+        Azure.RequestFailedException or IOException or UnauthorizedAccessException or InvalidOperationException or TimeoutException or HttpRequestException
+            or Pipeline.StageTimeoutException => ex,
         _ => null,
     };
 

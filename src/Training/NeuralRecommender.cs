@@ -1,3 +1,4 @@
+using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
@@ -9,27 +10,31 @@ namespace Recsys.Training;
 /// A neural model as an <see cref="IRecommender"/> for the evaluator and experiments. <see cref="Fit"/> holds
 /// out a share of each user's training items for early stopping, then scores with the best epoch's weights.
 /// </summary>
-public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender, IDisposable
+public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender, IContentAware, IDisposable
 {
     private readonly TrainingOptions _options = options ?? NeuralDefaults.For(name);
     private ITrainedModel? _trained;
+    private ItemContent? _content;
 
     public string Name => name;
 
     public TrainingOutcome? Outcome { get; private set; }
+
+    /// <summary>Item metadata for the content-aware models (dcn, content); the others ignore it.</summary>
+    public void UseContent(ItemContent content) => _content = content;
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
         _trained?.Dispose();
         var (rows, validation) = NeuralModels.CarveValidation(name, train.ToSplit(), _options);
         InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
-        ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken);
+        ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken, _content);
         Outcome = trained.Outcome;
         if (_options.RefitOnAllTraining)
         {
             int epochs = Math.Max(1, trained.Outcome.BestEpoch);
             trained.Dispose();
-            trained = NeuralModels.Fit(name, train, validation: null, _options with { Epochs = epochs, Resume = false, CheckpointFolder = null }, progress, cancellationToken);
+            trained = NeuralModels.Fit(name, train, validation: null, _options with { Epochs = epochs, Resume = false, CheckpointFolder = null }, progress, cancellationToken, _content);
         }
 
         // Kept alive: some scorers (NeuMF's) run the module itself. Score from everything the user had in training.
@@ -55,6 +60,7 @@ public static class NeuralDefaults
         // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
         "sasrec" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 },
         "neumf" => new TrainingOptions { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 },
+        "dcn" or "content" => new TrainingOptions { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 },
         "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0, Dropout = 0.5 },
         _ => new TrainingOptions(),
     };

@@ -74,7 +74,8 @@ public static class TrainingRun
             fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
         }
 
-        using (ITrainedModel model = NeuralModels.Fit(request.Model, fit, validation, options, progress, cancellationToken))
+        ItemContent? content = NeuralModels.UsesContent(request.Model) ? await ItemContent.ReadAsync(prepared, spec, cancellationToken) : null;
+        using (ITrainedModel model = NeuralModels.Fit(request.Model, fit, validation, options, progress, cancellationToken, content))
         {
             // Validation metrics of the exported weights; the test split stays untouched for experiments.
             IReadOnlyDictionary<string, double> metrics = RankingEvaluator.Evaluate(model.Scorer, fit, validation, options.K, cancellationToken: cancellationToken).Metrics;

@@ -24,10 +24,10 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _azurite.DisposeAsync();
 
-    private Process StartWorker(StringBuilder log)
+    private Process StartWorker(StringBuilder log, params string[] extra)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "recsys.dll"), "worker", "--once", "--settle-seconds", "0", "--poll-seconds", "0.2", "--lease-seconds", "6", "--connection-string", _azurite.ConnectionString })
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "recsys.dll"), "worker", "--once", "--settle-seconds", "0", "--poll-seconds", "0.2", "--lease-seconds", "6", "--connection-string", _azurite.ConnectionString }.Concat(extra))
         {
             start.ArgumentList.Add(arg);
         }
@@ -178,6 +178,39 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal([TrainStage.VersionFor(job.JobId, "bpr")], shop.Versions);
         Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
         Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+    }
+
+    [Fact]
+    public async Task AStageStuckPastItsTimeLimit_IsDeadLettered_AndTheWorkerExitsToBeRestarted()
+    {
+        // A Parquet file (found by fuzzing) whose footer sends the Parquet library into an endless loop that
+        // ignores cancellation: the one kind of hang only a time limit and a process restart can end.
+        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
+        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync("stuck/ratings.parquet", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Data", "parquet-footer-loop.parquet"), Ct)), Ct);
+        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+
+        var log = new StringBuilder();
+        using (Process worker = StartWorker(log, "--stage-timeout-minutes", "0.05"))
+        {
+            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(2)), $"the worker did not give up on the stuck stage; it said:\n{log}");
+            Assert.True(worker.ExitCode == 1, $"exit code {worker.ExitCode}; it said:\n{log}");
+        }
+
+        Assert.Contains("StageTimeoutException: the prepare stage did not finish within its time limit", log.ToString(), StringComparison.Ordinal);
+        JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "stuck", Ct)), Ct))!;
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains(job.Stages, s => s.Status == JobStatus.Failed && s.Error!.Contains("time limit", StringComparison.Ordinal));
+        Assert.Equal(1, (await storage.PoisonQueue(PipelineStage.Prepare).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await storage.Queue(PipelineStage.Prepare).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+
+        // The restarted worker finds nothing left to do: the stuck message does not come back.
+        using (Process restarted = StartWorker(log))
+        {
+            Assert.True(restarted.WaitForExit(TimeSpan.FromMinutes(1)) && restarted.ExitCode == 0, log.ToString());
+        }
     }
 
     /// <summary>Polls the job record until a stage matching <paramref name="stage"/> is running.</summary>

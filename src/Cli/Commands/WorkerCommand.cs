@@ -16,9 +16,10 @@ internal static class WorkerCommand
         var poll = new Option<double>("--poll-seconds") { Description = "Pause between passes when idle.", DefaultValueFactory = _ => 2 };
         var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
         var lease = new Option<double>("--lease-seconds") { Description = "How long a taken message stays invisible (renewed while it is worked on); after a crash it reappears this long after the last renewal.", DefaultValueFactory = _ => 120 };
+        var stageTimeout = new Option<double>("--stage-timeout-minutes") { Description = "The longest one stage may run; a stage stuck past it is dead-lettered and the worker exits so it can be restarted.", DefaultValueFactory = _ => 240 };
         var command = new Command("worker", "Run the pipeline locally: watch datasets/ for drops, then prepare → train → evaluate → promote through the queues.")
         {
-            connection, once, poll, settle, lease,
+            connection, once, poll, settle, lease, stageTimeout,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
@@ -29,7 +30,7 @@ internal static class WorkerCommand
             {
                 int handled = await new LocalPipeline(
                         new DatasetWatcher(storage, loggers.CreateLogger<DatasetWatcher>()) { SettleTime = TimeSpan.FromSeconds(result.GetValue(settle)) },
-                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()) { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)) },
+                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()) { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)), StageTimeout = TimeSpan.FromMinutes(result.GetValue(stageTimeout)) },
                         loggers.CreateLogger<LocalPipeline>())
                     { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) }
                     .RunAsync(result.GetValue(once), ct);

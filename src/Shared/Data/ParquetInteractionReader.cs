@@ -7,22 +7,34 @@ namespace Recsys.Data;
 /// <summary>Reads interactions from a Parquet file, one row group at a time.</summary>
 internal static class ParquetInteractionReader
 {
-    /// <summary>Streams the file into <paramref name="sink"/>; returns which optional columns it had.</summary>
+    /// <summary>Row groups larger than this are refused: the row count comes from the file and sizes the buffers.</summary>
+    public const int MaxRowsPerGroup = 1 << 24;
+
+    /// <summary>
+    /// Streams the file into <paramref name="sink"/>; returns which optional columns it had. A file the Parquet
+    /// library cannot decode is a <see cref="DatasetException"/> naming the file, whatever the library threw:
+    /// fuzzing found more than twenty exception types for corrupt files, none of which the caller can act on.
+    /// </summary>
     public static async Task<(bool HasRating, bool HasTimestamp)> ReadAsync(
         string path, ColumnNames names, IInteractionSink sink, CancellationToken cancellationToken)
     {
         string fileName = Path.GetFileName(path);
-        await using var stream = File.OpenRead(path);
-        ParquetReader reader;
         try
         {
-            reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
+            return await ReadFileAsync(path, fileName, names, sink, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is not (DatasetException or OperationCanceledException or OutOfMemoryException))
         {
-            throw new DatasetException($"'{fileName}' is not a readable Parquet file: {ex.Message}");
+            throw new DatasetException($"'{fileName}' is not a readable Parquet file: {ex.Message}", ex);
         }
+    }
 
+    private static async Task<(bool HasRating, bool HasTimestamp)> ReadFileAsync(
+        string path, string fileName, ColumnNames names, IInteractionSink sink, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        ParquetFooterCheck.Validate(stream, fileName);
+        ParquetReader reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
         await using (reader)
         {
             DataField[] fields = reader.Schema.GetDataFields();
@@ -37,7 +49,13 @@ internal static class ParquetInteractionReader
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
-                int rows = checked((int)group.RowCount);
+                long rowCount = group.RowCount;
+                if (rowCount is < 0 or > MaxRowsPerGroup)
+                {
+                    throw new DatasetException($"'{fileName}' row group {g} claims {rowCount:N0} rows; at most {MaxRowsPerGroup:N0} per row group are read (write the file with smaller row groups).");
+                }
+
+                int rows = (int)rowCount;
                 string?[] users = await ReadAsTextAsync(group, user, rows, cancellationToken);
                 string?[] items = await ReadAsTextAsync(group, item, rows, cancellationToken);
                 string?[]? ratings = rating is null ? null : await ReadAsTextAsync(group, rating, rows, cancellationToken);

@@ -68,6 +68,7 @@ public static class ExperimentRunner
             : matrix;
         IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
         var runs = new List<ModelRun>();
+        ItemContent? content = null;
         (InteractionMatrix Fit, PreparedSplit Validation)? tuningData = null;
         foreach (ModelDescriptor descriptor in options.Models)
         {
@@ -83,6 +84,11 @@ public static class ExperimentRunner
             }
 
             IRecommender model = create();
+            if (model is IContentAware aware)
+            {
+                aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, cancellationToken));
+            }
+
             progress?.Report(new ExperimentProgress("fitting", descriptor.Name));
             long started = Stopwatch.GetTimestamp();
             model.Fit(final, cancellationToken);

@@ -11,7 +11,10 @@ namespace Recsys.Pipeline;
 /// stage's messages, delete. While a handler runs, the message's visibility is extended so no other worker
 /// takes it. A failing message is retried with backoff; after <see cref="MaxDeliveryCount"/> deliveries it
 /// goes to the stage's <c>-poison</c> queue with the reason and its job is marked failed. Permanent failures
-/// (a bad dataset) are not retried.
+/// (a bad dataset) are not retried. A stage that outlives <see cref="StageTimeout"/> is cancelled and its
+/// message dead-lettered with the reason; if the handler is stuck where cancellation cannot reach it,
+/// <see cref="StageTimeoutException"/> ends the run so the host restarts the process (as Azure Functions does
+/// when <c>functionTimeout</c> passes).
 /// </summary>
 public sealed class QueueWorker
 {
@@ -29,6 +32,12 @@ public sealed class QueueWorker
     public int MaxDeliveryCount { get; init; } = 5;
 
     public TimeSpan Visibility { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest any one stage may run; matches <c>functionTimeout</c> in host.json.</summary>
+    public TimeSpan StageTimeout { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long a cancelled stage gets to stop before it is given up as stuck.</summary>
+    public TimeSpan CancellationGrace { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Handles at most one message from each stage queue; returns how many were handled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
@@ -91,10 +100,22 @@ public sealed class QueueWorker
         }
 
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(StageTimeout);
         Task renewal = RenewAsync(queue, received.MessageId, () => popReceipt, r => popReceipt = r, renewing.Token);
         try
         {
-            IReadOnlyList<PipelineMessage> next = await handler.HandleAsync(message, cancellationToken);
+            // Run on the thread pool: a handler stuck in synchronous code must not hold this loop.
+            Task<IReadOnlyList<PipelineMessage>> work = Task.Run(() => handler.HandleAsync(message, deadline.Token), CancellationToken.None);
+            if (await Task.WhenAny(work, Task.Delay(StageTimeout + CancellationGrace, cancellationToken)) != work)
+            {
+                await StopAsync(renewing, renewal);
+                string reason = $"the {PipelineStorage.QueueName(handler.Stage)} stage did not finish within its time limit ({StageTimeout}) and did not stop when cancelled";
+                await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId, reason, message, cancellationToken);
+                throw new StageTimeoutException(reason);
+            }
+
+            IReadOnlyList<PipelineMessage> next = await work;
             await StopAsync(renewing, renewal);
             foreach (PipelineMessage m in next)
             {
@@ -103,13 +124,19 @@ public sealed class QueueWorker
 
             await queue.DeleteMessageAsync(received.MessageId, popReceipt, cancellationToken);
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(renewing, renewal);
+            await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId,
+                $"the {PipelineStorage.QueueName(handler.Stage)} stage did not finish within its time limit ({StageTimeout})", message, cancellationToken);
+        }
         catch (PermanentStageException ex)
         {
             await StopAsync(renewing, renewal);
             _logger.LogWarning("Job {JobId} failed at {Stage}: {Reason}", message.JobId, handler.Stage, ex.Message);
             await queue.DeleteMessageAsync(received.MessageId, popReceipt, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not StageTimeoutException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             await StopAsync(renewing, renewal);
             TimeSpan backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, received.DequeueCount)));

@@ -1,3 +1,4 @@
+using Recsys.Features;
 using Recsys.Models;
 using Recsys.Preparation;
 using Recsys.Recommenders;
@@ -33,10 +34,13 @@ internal interface ITrainedModel : IDisposable
 /// <summary>The neural models <c>recsys train</c> and experiments can fit by name.</summary>
 internal static class NeuralModels
 {
-    public static IReadOnlyList<string> Names { get; } = ["bpr", "ranknet", "neumf", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Names { get; } = ["bpr", "ranknet", "neumf", "dcn", "content", "multdae", "sasrec"];
 
     /// <summary>The models <c>recsys train</c> can export to ONNX.</summary>
-    public static IReadOnlyList<string> Exportable { get; } = ["bpr", "ranknet", "neumf", "multdae", "sasrec"];
+    public static IReadOnlyList<string> Exportable => Names;
+
+    /// <summary>Models that learn from item content (genres, title and tag tokens) as well as interactions.</summary>
+    public static bool UsesContent(string name) => name.ToLowerInvariant() is "dcn" or "content";
 
     /// <summary>
     /// Held-out training items for early stopping: each user's latest item for sequential models (they learn
@@ -52,7 +56,8 @@ internal static class NeuralModels
     /// or for exactly the configured epochs when there is no validation split.
     /// </summary>
     public static ITrainedModel Fit(
-        string name, InteractionMatrix fit, PreparedSplit? validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        string name, InteractionMatrix fit, PreparedSplit? validation, TrainingOptions options, IProgress<EpochReport>? progress, CancellationToken cancellationToken,
+        ItemContent? content = null)
     {
         switch (name.ToLowerInvariant())
         {
@@ -71,7 +76,19 @@ internal static class NeuralModels
             case "neumf":
             {
                 var model = new NeuMF(fit.Users, fit.Items, options.Dimensions, options.Seed);
-                return Trained(model, () => NeuMFTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedNeuMF(m, name));
+                return Trained(model, () => PointwiseTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedNeuMF(m, name));
+            }
+
+            case "dcn":
+            {
+                var model = new DcnV2(fit.Users, fit.Items, content ?? ItemContent.Empty(fit.Items), options.Dimensions, options.Seed);
+                return Trained(model, () => PointwiseTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedPairModel(m, name, DcnV2Exporter.Architecture, m.Content, () => DcnV2Exporter.Export(m)));
+            }
+
+            case "content":
+            {
+                var model = new ContentTwoTower(fit.Users, content ?? ItemContent.Empty(fit.Items), options.Dimensions, options.Seed);
+                return Trained(model, () => PointwiseTrainer.Train(model, fit, validation, options, progress, cancellationToken), m => new TrainedPairModel(m, name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m)));
             }
 
             case "multdae":
@@ -165,7 +182,7 @@ internal static class NeuralModels
 
     private sealed class TrainedNeuMF(NeuMF model, string name) : TrainedModel
     {
-        private readonly NeuMFScorer _scorer = new(name, model);
+        private readonly PairModelScorer _scorer = new(name, model);
         private readonly float[] _itemEmbeddings = CopyItems(model);
 
         public override string Architecture => NeuMFExporter.Architecture;
@@ -190,6 +207,29 @@ internal static class NeuralModels
             using var scope = TorchSharp.torch.NewDisposeScope();
             return model.Embeddings.GmfItems.detach().cpu().contiguous().data<float>().ToArray();
         }
+    }
+
+    /// <summary>A content-aware pair model; its item vectors (for retrieval) are the content tower's.</summary>
+    private sealed class TrainedPairModel(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, string name, string architecture, ContentTower content, Func<byte[]> export) : TrainedModel
+    {
+        private readonly PairModelScorer _scorer = new(name, model);
+        private readonly float[] _itemVectors = content.AllVectors();
+
+        public override string Architecture => architecture;
+
+        public override IRecommender Scorer => _scorer;
+
+        public override IReadOnlyList<TensorSpec> Inputs => MatrixFactorizationExporter.Inputs;
+
+        public override IReadOnlyList<TensorSpec> Outputs => MatrixFactorizationExporter.Outputs;
+
+        public override int EmbeddingDimensions => content.Dimensions;
+
+        public override ReadOnlySpan<float> ItemEmbeddings => _itemVectors;
+
+        public override byte[] ExportOnnx() => export();
+
+        public override void Dispose() => model.Dispose();
     }
 
     private sealed class TrainedSasRec(SasRec model, string name, InteractionMatrix history) : TrainedModel

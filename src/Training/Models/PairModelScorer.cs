@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace Recsys.Training.Models;
 
 /// <summary>
-/// NeuMF scoring: the MLP tower does not factor into dot products, so a user's scores come from one batched
-/// forward pass over the whole catalogue (under no_grad).
+/// Scoring with a (user, item) → logit module whose towers do not factor into dot products (NeuMF, DCN-v2): a
+/// user's scores come from one batched forward pass over the whole catalogue (under no_grad).
 /// </summary>
-internal sealed class NeuMFScorer(string name, NeuMF model) : IRecommender
+internal sealed class PairModelScorer(string name, nn.Module<Tensor, Tensor, Tensor> model) : IRecommender
 {
     private readonly Lock _gate = new();
 
@@ -26,7 +26,7 @@ internal sealed class NeuMFScorer(string name, NeuMF model) : IRecommender
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            Device device = model.Embeddings.GmfItems.device;
+            Device device = model.parameters().First().device;
             Tensor items = arange(scores.Length, dtype: int64, device: device);
             Tensor users = full(scores.Length, user, dtype: int64, device: device);
             values = model.forward(users, items).cpu().data<float>().ToArray();

@@ -7,27 +7,28 @@ using static TorchSharp.torch;
 namespace Recsys.Training.Trainer;
 
 /// <summary>
-/// Trains NeuMF point-wise: every training interaction is a positive (label 1) with
-/// <see cref="NegativesPerPositive"/> sampled unseen items as negatives (label 0), binary cross-entropy on logits.
+/// Trains a (user, item) → logit model point-wise (NeuMF, DCN-v2, the content two-tower): every training
+/// interaction is a positive (label 1) with <see cref="NegativesPerPositive"/> sampled unseen items as
+/// negatives (label 0), binary cross-entropy on logits.
 /// </summary>
-internal static class NeuMFTrainer
+internal static class PointwiseTrainer
 {
     public const int NegativesPerPositive = 4;
 
     public static TrainingOutcome Train(
-        NeuMF model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
+        nn.Module<Tensor, Tensor, Tensor> model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         PreparedSplit rows = train.ToSplit();
         return EpochLoop.Train(
             model, options,
             (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
-            EpochLoop.ValidationNdcg(() => new NeuMFScorer("validation", model), train, validation, options, cancellationToken),
+            EpochLoop.ValidationNdcg(() => new PairModelScorer("validation", model), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 
     private static EpochResult RunEpoch(
-        NeuMF model, optim.Optimizer optimizer, InteractionMatrix train, PreparedSplit rows, TrainingOptions options,
+        nn.Module<Tensor, Tensor, Tensor> model, optim.Optimizer optimizer, InteractionMatrix train, PreparedSplit rows, TrainingOptions options,
         int epoch, Device device, CancellationToken cancellationToken)
     {
         var sampler = new NegativeSampler(train, options.Seed, epoch);

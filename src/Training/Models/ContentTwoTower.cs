@@ -1,0 +1,39 @@
+using Recsys.Features;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Models;
+
+/// <summary>
+/// The content tower on its own: score = user embedding · content vector of the item. Items are represented
+/// only by their genres and text, so a new item is scored as soon as it has metadata, and items that share
+/// words share what users learned about them. Point-wise: binary cross-entropy with sampled negatives.
+/// </summary>
+internal sealed class ContentTwoTower : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Embedding _users;
+    private readonly ContentTower _content;
+
+    public ContentTwoTower(int users, ItemContent content, int dimensions, int seed)
+        : base(nameof(ContentTwoTower))
+    {
+        using var generator = new Generator((ulong)(uint)seed, CPU);
+        _users = nn.Embedding(users, dimensions);
+        _content = new ContentTower(content, dimensions, generator);
+        RegisterComponents();
+        SeededInit.Normal(_users.weight!, 0.1, generator);
+    }
+
+    public int Dimensions => (int)_users.weight!.shape[1];
+
+    public Embedding Users => _users;
+
+    public ContentTower Content => _content;
+
+    /// <summary>Logits for (user, item) pairs, both int64 [batch].</summary>
+    public override Tensor forward(Tensor user, Tensor item)
+    {
+        using var scope = NewDisposeScope();
+        return (_users.forward(user) * _content.forward(item)).sum(1).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,55 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Recsys.Training.Onnx;
+
+/// <summary>
+/// The pieces every (user, item) → probability graph shares: int64 <c>user</c> and <c>item</c> inputs with a
+/// dynamic batch, embedding lookups, dense layers, and σ(logit) squeezed to the float <c>score</c> output.
+/// </summary>
+internal sealed class PairGraph
+{
+    private readonly OnnxGraphBuilder _graph;
+
+    public PairGraph(string name)
+    {
+        _graph = new OnnxGraphBuilder(name);
+        OnnxDim batch = OnnxDim.Dynamic("batch");
+        _graph.AddInput(MatrixFactorizationExporter.UserInput, OnnxElementType.Int64, batch);
+        _graph.AddInput(MatrixFactorizationExporter.ItemInput, OnnxElementType.Int64, batch);
+        _graph.AddOutput(MatrixFactorizationExporter.ScoreOutput, OnnxElementType.Float, batch);
+        _graph.AddInitializer("squeeze_axes", [1L], 1);
+    }
+
+    public OnnxGraphBuilder Graph => _graph;
+
+    public static float[] Values(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.detach().cpu().contiguous().data<float>().ToArray();
+    }
+
+    /// <summary>Rows of a [rows, d] table for the user or item input: Gather on axis 0.</summary>
+    public string Lookup(string table, float[] values, long d, bool byUser)
+    {
+        _graph.AddInitializer(table, values, values.Length / d, d);
+        return _graph.AddNode("Gather", [table, byUser ? MatrixFactorizationExporter.UserInput : MatrixFactorizationExporter.ItemInput], $"{table}_rows", new OnnxAttribute("axis", Int: 0));
+    }
+
+    /// <summary>y = x·Wᵀ + b for a TorchSharp linear layer.</summary>
+    public string Dense(Linear linear, string input, string name)
+    {
+        Tensor w = linear.weight!;
+        _graph.AddInitializer($"{name}_w", Values(w), w.shape[0], w.shape[1]);
+        _graph.AddInitializer($"{name}_b", Values(linear.bias!), w.shape[0]);
+        return _graph.AddNode("Gemm", [input, $"{name}_w", $"{name}_b"], name, new OnnxAttribute("transB", Int: 1));
+    }
+
+    /// <summary>Ends the graph: score = σ(logit) with the trailing unit axis of a [batch, 1] logit removed.</summary>
+    public byte[] ProbabilityFrom(string logit)
+    {
+        string probability = _graph.AddNode("Sigmoid", [logit], "probability");
+        _graph.AddNode("Squeeze", [probability, "squeeze_axes"], MatrixFactorizationExporter.ScoreOutput);
+        return _graph.ToBytes();
+    }
+}
