@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Storage;
@@ -21,6 +22,7 @@ string folder = Path.Combine(Path.GetTempPath(), "recsys-bench-train");
 await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = ml100k }, new LocalPreparedOutput(folder));
 var spec = await PreparedDatasetReader.ReadSpecAsync(folder);
 var train = InteractionMatrix.FromSplit((await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Train))!, spec.Users.Size, spec.Items.Size);
+ItemContent content = await ItemContent.ReadAsync(folder, spec);
 
 double gflops = MeasureGemm();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, libtorch threads {get_num_threads()}, sgemm 1024² {gflops:0.0} GFLOP/s"));
@@ -35,6 +37,17 @@ double daeFlops = (3 * 2 * 2.0 * items * 600) + (5.0 * items);
 const double L = 50, D = 64;
 double sasrecFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * items));
 Report("bpr (samples = interactions)", "bpr", bprFlops);
+// Point-wise models, per interaction: 1 positive + 4 negatives = 5 pairs, forward + backward ≈ 3× forward.
+// NeuMF (d = 32): GMF product and MLP 64→32→16→8 plus the 40→1 output ≈ 5.5k FLOPs forward per pair.
+double neumfFlops = 5 * 3 * ((2.0 * 64 * 32) + (2.0 * 32 * 16) + (2.0 * 16 * 8) + (2.0 * 40) + 32);
+// DCN-v2 (d = 32, x₀ 96 wide): two 96×96 cross layers, MLP 96→32→16, output 112→1, content tower (32 tokens and
+// the genre projection, 32 wide).
+double dcnFlops = 5 * 3 * ((2 * ((2.0 * 96 * 96) + (2 * 96))) + (2.0 * 96 * 32) + (2.0 * 32 * 16) + (2.0 * 112) + (2.0 * 32 * 32) + (2.0 * content.GenreCount * 32));
+// Content two-tower (d = 32): the content tower plus one dot product.
+double contentFlops = 5 * 3 * ((2.0 * 32 * 32) + (2.0 * content.GenreCount * 32) + (2 * 32));
+Report("neumf (samples = interactions)", "neumf", neumfFlops);
+Report("dcn (samples = interactions)", "dcn", dcnFlops);
+Report("content (samples = interactions)", "content", contentFlops);
 Report("multdae (samples = users)", "multdae", daeFlops);
 Report("sasrec (samples = users)", "sasrec", sasrecFlops);
 // Sampled softmax: the output layer costs 2·d·(K + 1) per position instead of 2·d·I.
@@ -45,7 +58,9 @@ void Report(string label, string model, double flopsPerSample, Func<TrainingOpti
 {
     var epochs = new List<EpochReport>();
     var options = (adjust ?? (o => o))(NeuralDefaults.For(model) with { Epochs = 4, Patience = 100, PreferCuda = false });
-    new NeuralRecommender(model, options, new Progress(epochs.Add)).Fit(train);
+    using var recommender = new NeuralRecommender(model, options, new Progress(epochs.Add));
+    recommender.UseContent(content);
+    recommender.Fit(train);
     double median = epochs.Skip(1).Select(e => e.SamplesPerSecond).Order().ElementAt((epochs.Count - 1) / 2);
     double bound = gflops * 1e9 / flopsPerSample;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

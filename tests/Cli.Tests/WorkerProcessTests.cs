@@ -16,7 +16,7 @@ namespace Recsys.Cli.Tests;
 /// </summary>
 public sealed class WorkerProcessTests : IAsyncLifetime
 {
-    private readonly AzuriteFixture _azurite = new(persistent: true);
+    private readonly AzuriteFixture _azurite = AzuriteFixture.Persistent();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

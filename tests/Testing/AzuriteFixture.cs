@@ -9,11 +9,22 @@ namespace Recsys.Testing;
 /// process tree) when the tests are done. In-memory by default; a persistent one keeps its data in a temporary
 /// folder so a test can stop it and start it again on the same ports (a storage outage).
 /// </summary>
-public sealed class AzuriteFixture(bool persistent = false) : IAsyncLifetime
+public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private readonly TempFolder? _data = persistent ? new TempFolder() : null;
+    private readonly TempFolder? _data;
+
+    /// <summary>An in-memory Azurite (what a test class fixture gets).</summary>
+    public AzuriteFixture()
+    {
+    }
+
+    private AzuriteFixture(TempFolder data) => _data = data;
+
     private AzuriteHost? _host;
     private int[]? _ports;
+
+    /// <summary>An Azurite that keeps its data on disk, so it can be stopped and restarted.</summary>
+    public static AzuriteFixture Persistent() => new(new TempFolder());
 
     public string ConnectionString => (_host ?? throw new InvalidOperationException("Azurite is not started.")).ConnectionString;
 

@@ -20,13 +20,16 @@ public sealed class TrainingRunTests : IDisposable
         Training = new TrainingOptions { Epochs = epochs, Resume = resume, PreferCuda = false },
     }, cancellationToken: TestContext.Current.CancellationToken);
 
-    [Fact]
-    public async Task Train_Bpr_WritesAPackageWhoseManifestMatchesTheGraph()
+    [Theory]
+    [InlineData("bpr", "mf-bpr")]
+    [InlineData("dcn", "dcn-v2")]
+    [InlineData("content", "content")]
+    public async Task Train_WritesAPackageWhoseManifestMatchesTheGraph(string model, string architecture)
     {
-        TrainResult result = await TrainAsync();
+        TrainResult result = await TrainAsync(model);
 
         ModelManifest manifest = ModelManifest.FromJson(await File.ReadAllTextAsync(_temp.Combine(ModelManifest.FileName), TestContext.Current.CancellationToken));
-        Assert.Equal("mf-bpr", manifest.Architecture);
+        Assert.Equal(architecture, manifest.Architecture);
         Assert.Equal(result.Manifest.Version, manifest.Version);
         Assert.Equal(944, manifest.Features.Users.Size);
         Assert.True(manifest.Metrics["ndcg@10"] > 0);
@@ -55,7 +58,7 @@ public sealed class TrainingRunTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<DatasetException>(() => TrainAsync("bert4rec"));
 
-        Assert.Equal("Unknown model 'bert4rec' for training. Trainable models: bpr, ranknet, neumf, multdae, sasrec.", error.Message);
+        Assert.Equal("Unknown model 'bert4rec' for training. Trainable models: bpr, ranknet, neumf, dcn, content, multdae, sasrec.", error.Message);
     }
 
     public void Dispose() => _temp.Dispose();

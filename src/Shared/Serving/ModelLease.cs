@@ -46,6 +46,7 @@ internal sealed class LoadedModel
         if (Interlocked.Decrement(ref _references) == 0)
         {
             Model.Dispose();
+            NativeHeap.TrimSoon();
         }
     }
 }

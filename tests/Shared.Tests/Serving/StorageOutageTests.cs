@@ -17,7 +17,7 @@ public sealed class StorageOutageTests(ServingFixture fixture) : IClassFixture<S
     [Fact]
     public async Task AzuriteStoppedAndRestarted_ServingContinues_HealthDegradesThenRecovers()
     {
-        await using var azurite = new AzuriteFixture(persistent: true);
+        await using var azurite = AzuriteFixture.Persistent();
         await azurite.InitializeAsync();
         string connection = azurite.ConnectionString;
         // No client retries: each refresh fails fast while storage is down; the host's own polling retries.
