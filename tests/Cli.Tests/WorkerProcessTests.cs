@@ -43,11 +43,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Worker_KilledMidTraining_ResumesOnRestart_AndTheJobCompletesWithOneVersion()
     {
-        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
-        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
-        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
-        await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct)), Ct);
-        await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 40 } ] }"""), Ct);
+        (PipelineStorage storage, _) = await DropShopAsync(epochs: 40);
 
         // First worker: kill it once the first epoch's checkpoint is in Blob Storage.
         var log = new StringBuilder();
@@ -89,11 +85,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task Worker_KilledMidPrepare_MidTraining_AndMidEvaluation_StillCompletesTheJobOnce()
     {
-        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
-        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
-        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
-        await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct)), Ct);
-        await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 3 } ] }"""), Ct);
+        (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 3);
         Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
 
         var log = new StringBuilder();
@@ -139,11 +131,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     [Fact]
     public async Task StorageStoppedMidTraining_AndRestarted_TheJobStillCompletesOnce()
     {
-        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
-        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
-        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
-        await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct)), Ct);
-        await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 10 } ] }"""), Ct);
+        (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 10);
         Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
 
         var log = new StringBuilder();
@@ -185,10 +173,8 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     {
         // A Parquet file (found by fuzzing) whose footer sends the Parquet library into an endless loop that
         // ignores cancellation: the one kind of hang only a time limit and a process restart can end.
-        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
-        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
-        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
-        await datasets.UploadBlobAsync("stuck/ratings.parquet", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Data", "parquet-footer-loop.parquet"), Ct)), Ct);
+        (PipelineStorage storage, BlobContainerClient datasets) = await DropAsync(
+            ("stuck/ratings.parquet", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Data", "parquet-footer-loop.parquet"), Ct))));
         Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
 
         var log = new StringBuilder();
@@ -211,6 +197,24 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         {
             Assert.True(restarted.WaitForExit(TimeSpan.FromMinutes(1)) && restarted.ExitCode == 0, log.ToString());
         }
+    }
+
+    /// <summary>The bundled ratings dropped as dataset <c>shop</c>, with a plan that trains bpr for <paramref name="epochs"/>.</summary>
+    private async Task<(PipelineStorage Storage, BlobContainerClient Datasets)> DropShopAsync(int epochs) => await DropAsync(
+        ("shop/ratings.csv", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct))),
+        ($"shop/{TrainingPlan.FileName}", BinaryData.FromString($$"""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": {{epochs}} } ] }""")));
+
+    private async Task<(PipelineStorage Storage, BlobContainerClient Datasets)> DropAsync(params (string Name, BinaryData Content)[] blobs)
+    {
+        PipelineStorage storage = PipelineStorage.FromConnectionString(_azurite.ConnectionString);
+        BlobContainerClient datasets = storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        foreach ((string name, BinaryData content) in blobs)
+        {
+            await datasets.UploadBlobAsync(name, content, Ct);
+        }
+
+        return (storage, datasets);
     }
 
     /// <summary>Polls the job record until a stage matching <paramref name="stage"/> is running.</summary>

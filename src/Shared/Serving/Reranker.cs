@@ -100,7 +100,7 @@ public static class Reranker
 
                 double relevance = range > 0 ? (scores[pool[c]] - min) / range : 1;
                 double value = ((1 - lambda) * relevance) - (lambda * maxSimilarity[c]);
-                if (value > bestValue)
+                if (best < 0 || value > bestValue)
                 {
                     best = c;
                     bestValue = value;
@@ -126,7 +126,9 @@ public static class Reranker
         if (attributes.Embeddings is { } vectors && attributes.Dimensions > 0)
         {
             int d = attributes.Dimensions;
-            return TensorPrimitives.CosineSimilarity(vectors.AsSpan(a * d, d), vectors.AsSpan(b * d, d));
+            // A zero vector (the padding row an unknown id maps to) has no direction: cosine is NaN, read as 0.
+            double cosine = TensorPrimitives.CosineSimilarity(vectors.AsSpan(a * d, d), vectors.AsSpan(b * d, d));
+            return double.IsFinite(cosine) ? cosine : 0;
         }
 
         string[] ga = attributes.Genres[a].Split('|', StringSplitOptions.RemoveEmptyEntries);

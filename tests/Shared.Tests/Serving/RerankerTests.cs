@@ -28,6 +28,18 @@ public sealed class RerankerTests
     }
 
     [Fact]
+    public void FullDiversity_OverUnknownItems_StillRanksEveryCandidate()
+    {
+        // Found by RankApiFuzzTests: unknown ids map to the padding row, whose zero vector made every MMR value NaN,
+        // so no candidate was ever "best" and the batch route answered 500.
+        int[] unknown = [0, 0, 1];
+
+        int[] chosen = Reranker.Select(unknown, Scores, _ => false, null, Attributes, diversity: 1, top: 3);
+
+        Assert.Equal([0, 1, 2], chosen.Order());
+    }
+
+    [Fact]
     public void Diversity_WithoutVectors_UsesGenreOverlap()
     {
         var genresOnly = Attributes with { Embeddings = null, Dimensions = 0 };
