@@ -1,21 +1,20 @@
 using System.Buffers.Binary;
+using static Recsys.Data.ThriftCompact;
 
 namespace Recsys.Data;
 
 /// <summary>
 /// Walks a Parquet file's footer (Thrift compact protocol) and refuses one whose structure runs past its own
-/// end, before the Parquet library parses it. Fuzzing found 500-byte files whose footer sends the library's
-/// metadata reader into an endless loop (a varint read past the end never terminates); this walk always
-/// consumes input and is bounded by the footer's length and a nesting limit.
+/// end, or whose known fields have another type than the format declares, before the Parquet library parses it.
+/// Fuzzing found 500-byte files whose footer sends the library's metadata reader into an endless loop: it reads
+/// known fields as their declared type whatever the wire says, runs past the end, and a varint read there never
+/// terminates. This walk always consumes input and is bounded by the footer's length and a nesting limit.
 /// </summary>
 internal static class ParquetFooterCheck
 {
     private const int MaxDepth = 64;
     private const int MaxFooterBytes = 256 << 20;
 
-    // Thrift compact protocol type ids (Apache Thrift, compact protocol specification).
-    private const int Stop = 0, BoolTrue = 1, BoolFalse = 2, Byte = 3, I16 = 4, I32 = 5, I64 = 6, Double = 7;
-    private const int Binary = 8, List = 9, Set = 10, Map = 11, Struct = 12, Uuid = 13;
 
     public static void Validate(Stream stream, string fileName)
     {
@@ -40,7 +39,7 @@ internal static class ParquetFooterCheck
         stream.Seek(0, SeekOrigin.Begin);
 
         int position = 0;
-        if (!TrySkipStruct(footer, ref position, depth: 0))
+        if (!TrySkipStruct(footer, ref position, ParquetFooterShapes.FileMetaData, depth: 0))
         {
             throw Corrupt(fileName, "its footer metadata is malformed");
         }
@@ -48,13 +47,14 @@ internal static class ParquetFooterCheck
 
     private static DatasetException Corrupt(string fileName, string why) => new($"'{fileName}' is not a readable Parquet file: {why}.");
 
-    private static bool TrySkipStruct(ReadOnlySpan<byte> data, ref int position, int depth)
+    private static bool TrySkipStruct(ReadOnlySpan<byte> data, ref int position, StructShape? shape, int depth)
     {
         if (depth > MaxDepth)
         {
             return false;
         }
 
+        long fieldId = 0;
         while (true)
         {
             if (position >= data.Length)
@@ -69,8 +69,23 @@ internal static class ParquetFooterCheck
                 return true;
             }
 
-            // A zero field-id delta means the id follows as a zigzag varint.
-            if ((header >> 4) == 0 && !TrySkipVarint(data, ref position))
+            // A zero field-id delta means the id follows as a zigzag varint; otherwise it adds to the last id.
+            if ((header >> 4) == 0)
+            {
+                if (!TryReadVarint(data, ref position, out ulong zigzag))
+                {
+                    return false;
+                }
+
+                fieldId = (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+            }
+            else
+            {
+                fieldId += header >> 4;
+            }
+
+            FieldShape? expected = shape?.Field(fieldId);
+            if (expected is not null && !expected.Matches(type))
             {
                 return false;
             }
@@ -80,29 +95,29 @@ internal static class ParquetFooterCheck
                 continue; // the value is in the type nibble
             }
 
-            if (!TrySkipValue(data, ref position, type, depth))
+            if (!TrySkipValue(data, ref position, type, expected, depth))
             {
                 return false;
             }
         }
     }
 
-    private static bool TrySkipValue(ReadOnlySpan<byte> data, ref int position, int type, int depth)
+    private static bool TrySkipValue(ReadOnlySpan<byte> data, ref int position, int type, FieldShape? expected, int depth)
     {
         switch (type)
         {
-            case BoolTrue or BoolFalse or Byte:
+            case BoolTrue or BoolFalse or ThriftCompact.Byte:
                 return Advance(data, ref position, 1);
             case I16 or I32 or I64:
                 return TrySkipVarint(data, ref position);
-            case Double:
+            case ThriftCompact.Double:
                 return Advance(data, ref position, 8);
             case Uuid:
                 return Advance(data, ref position, 16);
             case Binary:
                 return TryReadVarint(data, ref position, out ulong size) && size <= (ulong)(data.Length - position) && Advance(data, ref position, (int)size);
             case Struct:
-                return TrySkipStruct(data, ref position, depth + 1);
+                return TrySkipStruct(data, ref position, expected?.Struct, depth + 1);
             case List or Set:
             {
                 if (position >= data.Length)
@@ -117,7 +132,13 @@ internal static class ParquetFooterCheck
                     return false;
                 }
 
-                return TrySkipElements(data, ref position, count, header & 0x0F, depth);
+                int elementType = header & 0x0F;
+                if (expected?.Element is { } element && !element.Matches(elementType))
+                {
+                    return false;
+                }
+
+                return TrySkipElements(data, ref position, count, elementType, expected?.Element, depth);
             }
 
             case Map:
@@ -140,7 +161,7 @@ internal static class ParquetFooterCheck
                 byte types = data[position++];
                 for (ulong i = 0; i < count; i++)
                 {
-                    if (!TrySkipValue(data, ref position, types >> 4, depth + 1) || !TrySkipValue(data, ref position, types & 0x0F, depth + 1))
+                    if (!TrySkipValue(data, ref position, types >> 4, null, depth + 1) || !TrySkipValue(data, ref position, types & 0x0F, null, depth + 1))
                     {
                         return false;
                     }
@@ -154,7 +175,7 @@ internal static class ParquetFooterCheck
         }
     }
 
-    private static bool TrySkipElements(ReadOnlySpan<byte> data, ref int position, ulong count, int elementType, int depth)
+    private static bool TrySkipElements(ReadOnlySpan<byte> data, ref int position, ulong count, int elementType, FieldShape? element, int depth)
     {
         // Every element takes at least one byte, so a count beyond the bytes left is corrupt (and bounds the loop).
         if (count > (ulong)(data.Length - position) || elementType == Stop)
@@ -164,7 +185,7 @@ internal static class ParquetFooterCheck
 
         for (ulong i = 0; i < count; i++)
         {
-            if (!TrySkipValue(data, ref position, elementType, depth + 1))
+            if (!TrySkipValue(data, ref position, elementType, element, depth + 1))
             {
                 return false;
             }
