@@ -150,6 +150,41 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Worker_StoppedDuringAStage_LeavesItsMessageForTheNextWorker()
+    {
+        await DropAsync(
+            "stopping",
+            ratings: await File.ReadAllTextAsync(Path.Combine(TestData.SampleMovieLensLatest, "ratings.csv"), Ct),
+            plan: """{ "model": "stopping", "models": [ { "architecture": "bpr", "epochs": 200 } ] }""");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Task watch = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (string id in await DatasetWatcher.JobIdsAsync(_storage, "stopping", CancellationToken.None))
+                {
+                    if ((await _storage.Jobs.GetStageAsync(id, TrainStage.StageKey("bpr"), CancellationToken.None))?.Status == JobStatus.Running)
+                    {
+                        await stop.CancelAsync();
+                        return;
+                    }
+                }
+
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Pipeline().RunAsync(untilIdle: true, stop.Token));
+        await watch;
+
+        // A shutdown is not a failure: nothing dead-lettered, the job still running, its message still queued.
+        Assert.False(await _storage.PoisonQueue(PipelineStage.Train).ExistsAsync(Ct) && (await _storage.PoisonQueue(PipelineStage.Train).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount > 0);
+        Assert.Equal(1, (await _storage.Queue(PipelineStage.Train).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
+        JobView job = (await _storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "stopping", Ct)), Ct))!;
+        Assert.Equal(JobStatus.Running, job.Status);
+    }
+
+    [Fact]
     public async Task Training_StoppedMidway_ResumesFromItsBlobCheckpoint()
     {
         await DropAsync("resume");

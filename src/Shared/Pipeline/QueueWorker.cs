@@ -109,6 +109,14 @@ public sealed class QueueWorker
             Task<IReadOnlyList<PipelineMessage>> work = Task.Run(() => handler.HandleAsync(message, deadline.Token), CancellationToken.None);
             if (await Task.WhenAny(work, Task.Delay(StageTimeout + CancellationGrace, cancellationToken)) != work)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    // Shutting down, not timed out: the stage saw the cancellation; give it the grace period, then
+                    // leave the message to reappear for the next worker after its lease.
+                    await Task.WhenAny(work, Task.Delay(CancellationGrace, CancellationToken.None));
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 await StopAsync(renewing, renewal);
                 string reason = $"the {PipelineStorage.QueueName(handler.Stage)} stage did not finish within its time limit ({StageTimeout}) and did not stop when cancelled";
                 await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId, reason, message, cancellationToken);
