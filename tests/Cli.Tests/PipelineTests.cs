@@ -37,7 +37,7 @@ public sealed class PipelineTests : IAsyncLifetime
     { PollInterval = TimeSpan.FromMilliseconds(100) };
 
     /// <summary>A small clustered shop: 150 users, 60 items in 3 taste groups, ~16 ratings each, with timestamps.</summary>
-    private async Task<Dictionary<string, ETagAndLength>> DropAsync(string name, string? ratings = null, string? plan = null)
+    private async Task<Dictionary<string, BlobState>> DropAsync(string name, string? ratings = null, string? plan = null)
     {
         if (ratings is null)
         {
@@ -66,16 +66,8 @@ public sealed class PipelineTests : IAsyncLifetime
         return await SnapshotAsync(name);
     }
 
-    private async Task<Dictionary<string, ETagAndLength>> SnapshotAsync(string name)
-    {
-        var blobs = new Dictionary<string, ETagAndLength>();
-        await foreach (BlobItem blob in _storage.Container(PipelineStorage.Datasets).GetBlobsAsync(new GetBlobsOptions { Prefix = $"{name}/" }, Ct))
-        {
-            blobs[blob.Name] = new ETagAndLength(blob.Properties.ETag.ToString()!, blob.Properties.ContentLength ?? -1);
-        }
-
-        return blobs;
-    }
+    private Task<Dictionary<string, BlobState>> SnapshotAsync(string name) =>
+        BlobNames.SnapshotAsync(_storage.Container(PipelineStorage.Datasets), $"{name}/", Ct);
 
     private async Task<JobView> OnlyJobAsync(string dataset)
     {
@@ -216,6 +208,4 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.True(record.Details!["resumed"].GetBoolean());
         Assert.Equal(PipelineStage.Evaluate, Assert.Single(next).Stage);
     }
-
-    private sealed record ETagAndLength(string ETag, long Length);
 }

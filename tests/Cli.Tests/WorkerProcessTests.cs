@@ -86,7 +86,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     public async Task Worker_KilledMidPrepare_MidTraining_AndMidEvaluation_StillCompletesTheJobOnce()
     {
         (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 3);
-        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+        Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
         var log = new StringBuilder();
         foreach (Func<string, bool> stage in new Func<string, bool>[]
@@ -121,18 +121,18 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
 
         // One prepared copy, complete (its stats.json is written last), and no staging or temporary blobs anywhere.
-        Dictionary<string, string> prepared = await ETagsAsync(storage.Container(PipelineStorage.Prepared));
-        string[] hashes = prepared.Keys.Select(k => k.Split('/')[1]).Distinct().ToArray();
+        List<string> prepared = await BlobNames.ListAsync(storage.Container(PipelineStorage.Prepared), cancellationToken: Ct);
+        string[] hashes = prepared.Select(k => k.Split('/')[1]).Distinct().ToArray();
         Assert.Single(hashes);
-        Assert.Contains(prepared.Keys, k => k.EndsWith("/stats.json", StringComparison.Ordinal));
-        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+        Assert.Contains(prepared, k => k.EndsWith("/stats.json", StringComparison.Ordinal));
+        Assert.Equal(datasetBefore, await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct));
     }
 
     [Fact]
     public async Task StorageStoppedMidTraining_AndRestarted_TheJobStillCompletesOnce()
     {
         (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 10);
-        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+        Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
         var log = new StringBuilder();
         Process worker = StartWorker(log);
@@ -165,7 +165,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         ModelEntry shop = (await storage.Registry.GetModelAsync("shop", Ct))!;
         Assert.Equal([TrainStage.VersionFor(job.JobId, "bpr")], shop.Versions);
         Assert.Equal(shop.Versions[0], shop.Aliases["champion"]);
-        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+        Assert.Equal(datasetBefore, await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         // ignores cancellation: the one kind of hang only a time limit and a process restart can end.
         (PipelineStorage storage, BlobContainerClient datasets) = await DropAsync(
             ("stuck/ratings.parquet", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Data", "parquet-footer-loop.parquet"), Ct))));
-        Dictionary<string, string> datasetBefore = await ETagsAsync(datasets);
+        Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
         var log = new StringBuilder();
         using (Process worker = StartWorker(log, "--stage-timeout-minutes", "0.05"))
@@ -190,7 +190,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Contains(job.Stages, s => s.Status == JobStatus.Failed && s.Error!.Contains("time limit", StringComparison.Ordinal));
         Assert.Equal(1, (await storage.PoisonQueue(PipelineStage.Prepare).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
         Assert.Equal(0, (await storage.Queue(PipelineStage.Prepare).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
-        Assert.Equal(datasetBefore, await ETagsAsync(datasets));
+        Assert.Equal(datasetBefore, await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct));
 
         // The restarted worker finds nothing left to do: the stuck message does not come back.
         using (Process restarted = StartWorker(log))
@@ -235,17 +235,6 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
             await Task.Delay(10, Ct);
         }
-    }
-
-    private static async Task<Dictionary<string, string>> ETagsAsync(BlobContainerClient container)
-    {
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions(), Ct))
-        {
-            tags[blob.Name] = blob.Properties.ETag!.Value.ToString();
-        }
-
-        return tags;
     }
 
     private static async Task<bool> AnyBlobAsync(BlobContainerClient container)

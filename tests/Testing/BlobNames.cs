@@ -17,4 +17,18 @@ public static class BlobNames
         names.Sort(StringComparer.Ordinal);
         return names;
     }
+
+    /// <summary>Each blob's ETag and length under <paramref name="prefix"/>: equal snapshots mean nothing there was written.</summary>
+    public static async Task<Dictionary<string, BlobState>> SnapshotAsync(BlobContainerClient container, string? prefix = null, CancellationToken cancellationToken = default)
+    {
+        var blobs = new Dictionary<string, BlobState>(StringComparer.Ordinal);
+        await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken))
+        {
+            blobs[blob.Name] = new BlobState(blob.Properties.ETag.ToString()!, blob.Properties.ContentLength ?? -1);
+        }
+
+        return blobs;
+    }
 }
+
+public sealed record BlobState(string ETag, long Length);

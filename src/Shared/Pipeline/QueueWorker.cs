@@ -118,7 +118,7 @@ public sealed class QueueWorker
                 }
 
                 await StopAsync(renewing, renewal);
-                string reason = $"the {PipelineStorage.QueueName(handler.Stage)} stage did not finish within its time limit ({StageTimeout}) and did not stop when cancelled";
+                string reason = $"{OverTime(handler.Stage)} and did not stop when cancelled";
                 await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId, reason, message, cancellationToken);
                 throw new StageTimeoutException(reason);
             }
@@ -135,8 +135,7 @@ public sealed class QueueWorker
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             await StopAsync(renewing, renewal);
-            await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId,
-                $"the {PipelineStorage.QueueName(handler.Stage)} stage did not finish within its time limit ({StageTimeout})", message, cancellationToken);
+            await PoisonAsync(queue, handler.Stage, received.Body.ToString(), popReceipt, received.MessageId, OverTime(handler.Stage), message, cancellationToken);
         }
         catch (PermanentStageException ex)
         {
@@ -156,6 +155,9 @@ public sealed class QueueWorker
             await StopAsync(renewing, renewal);
         }
     }
+
+    private string OverTime(PipelineStage stage) =>
+        $"the {PipelineStorage.QueueName(stage)} stage did not finish within its time limit ({StageTimeout})";
 
     private async Task PoisonAsync(
         QueueClient queue, PipelineStage stage, string body, string popReceipt, string messageId, string reason, PipelineMessage? message, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal static class ContentTwoTowerExporter
             pair.Lookup("users", PairGraph.Values(model.Users.weight!), d, byUser: true),
             pair.Lookup("item_content", model.Content.AllVectors(), d, byUser: false),
         ], "product");
-        string logit = graph.AddNode("ReduceSum", [product, "squeeze_axes"], "logit", new OnnxAttribute("keepdims", Int: 1));
+        string logit = graph.AddNode("ReduceSum", [product, PairGraph.FeatureAxis], "logit", new OnnxAttribute("keepdims", Int: 1));
         return pair.ProbabilityFrom(logit);
     }
 }

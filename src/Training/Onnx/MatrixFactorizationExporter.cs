@@ -32,21 +32,16 @@ internal static class MatrixFactorizationExporter
     {
         long users = userBias.Length;
         long items = itemBias.Length;
-        var graph = new OnnxGraphBuilder("mf_bpr");
-        OnnxDim batch = OnnxDim.Dynamic("batch");
-        graph.AddInput(UserInput, OnnxElementType.Int64, batch);
-        graph.AddInput(ItemInput, OnnxElementType.Int64, batch);
-        graph.AddOutput(ScoreOutput, OnnxElementType.Float, batch);
+        OnnxGraphBuilder graph = new PairGraph("mf_bpr").Graph;
         graph.AddInitializer("user_embedding", userWeights, users, d);
         graph.AddInitializer("item_embedding", itemWeights, items, d);
         graph.AddInitializer("user_bias", userBias, users);
         graph.AddInitializer("item_bias", itemBias, items);
-        graph.AddInitializer("feature_axis", [1L], 1);
 
         string p = graph.AddNode("Gather", ["user_embedding", UserInput], "p", new OnnxAttribute("axis", Int: 0));
         string q = graph.AddNode("Gather", ["item_embedding", ItemInput], "q", new OnnxAttribute("axis", Int: 0));
         string product = graph.AddNode("Mul", [p, q], "pq");
-        string dot = graph.AddNode("ReduceSum", [product, "feature_axis"], "dot", new OnnxAttribute("keepdims", Int: 0));
+        string dot = graph.AddNode("ReduceSum", [product, PairGraph.FeatureAxis], "dot", new OnnxAttribute("keepdims", Int: 0));
         string bu = graph.AddNode("Gather", ["user_bias", UserInput], "bu", new OnnxAttribute("axis", Int: 0));
         string bi = graph.AddNode("Gather", ["item_bias", ItemInput], "bi", new OnnxAttribute("axis", Int: 0));
         string withUser = graph.AddNode("Add", [dot, bu], "dot_bu");

@@ -4,11 +4,14 @@ using static TorchSharp.torch;
 namespace Recsys.Training.Onnx;
 
 /// <summary>
-/// The pieces every (user, item) → probability graph shares: int64 <c>user</c> and <c>item</c> inputs with a
-/// dynamic batch, embedding lookups, dense layers, and σ(logit) squeezed to the float <c>score</c> output.
+/// The pieces every (user, item) → score graph shares: int64 <c>user</c> and <c>item</c> inputs with a dynamic
+/// batch, the float <c>score</c> output, embedding lookups, dense layers, and σ(logit) for point-wise models.
 /// </summary>
 internal sealed class PairGraph
 {
+    /// <summary>An int64 [1] initializer holding 1: the feature axis to reduce or squeeze.</summary>
+    public const string FeatureAxis = "feature_axis";
+
     private readonly OnnxGraphBuilder _graph;
 
     public PairGraph(string name)
@@ -18,7 +21,7 @@ internal sealed class PairGraph
         _graph.AddInput(MatrixFactorizationExporter.UserInput, OnnxElementType.Int64, batch);
         _graph.AddInput(MatrixFactorizationExporter.ItemInput, OnnxElementType.Int64, batch);
         _graph.AddOutput(MatrixFactorizationExporter.ScoreOutput, OnnxElementType.Float, batch);
-        _graph.AddInitializer("squeeze_axes", [1L], 1);
+        _graph.AddInitializer(FeatureAxis, [1L], 1);
     }
 
     public OnnxGraphBuilder Graph => _graph;
@@ -49,7 +52,7 @@ internal sealed class PairGraph
     public byte[] ProbabilityFrom(string logit)
     {
         string probability = _graph.AddNode("Sigmoid", [logit], "probability");
-        _graph.AddNode("Squeeze", [probability, "squeeze_axes"], MatrixFactorizationExporter.ScoreOutput);
+        _graph.AddNode("Squeeze", [probability, FeatureAxis], MatrixFactorizationExporter.ScoreOutput);
         return _graph.ToBytes();
     }
 }
