@@ -4,7 +4,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Functions.Rank/Functions.Rank.csproj -c Release -o /app
+RUN dotnet publish src/Functions.Rank/Functions.Rank.csproj -c Release -r linux-x64 -o /app
 
 FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0 AS functions-host
 

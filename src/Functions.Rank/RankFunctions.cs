@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 using Recsys.Serving;
 
 namespace Recsys.Functions.Rank;
@@ -9,7 +11,7 @@ namespace Recsys.Functions.Rank;
 /// The routes of ARCHITECTURE.md, each one line onto <see cref="RankApi"/>. Ranking needs a function key; model
 /// management, datasets and jobs need the admin (master) key; health is open for probes.
 /// </summary>
-public sealed class RankFunctions(RankApi api)
+public sealed class RankFunctions(RankApi api, IOptions<ServingOptions> options)
 {
     [Function("Rank")]
     public async Task<IActionResult> Rank([HttpTrigger(AuthorizationLevel.Function, "post", Route = "rank")] HttpRequest request, CancellationToken cancellationToken) =>
@@ -42,8 +44,16 @@ public sealed class RankFunctions(RankApi api)
 
     [Function("UploadDataset")]
     public async Task<IActionResult> UploadDataset(
-        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "datasets/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
-        Reply(await api.UploadDatasetAsync(name, request.Query["file"], request.Body, request.ContentLength, cancellationToken));
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "datasets/{name}")] HttpRequest request, string name, CancellationToken cancellationToken)
+    {
+        // Kestrel in the worker stops at 30 MB by default; uploads take up to MaxUploadBytes (the host's own limit).
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.Value.MaxUploadBytes;
+        }
+
+        return Reply(await api.UploadDatasetAsync(name, request.Query["file"], request.Body, request.ContentLength, cancellationToken));
+    }
 
     [Function("GetJob")]
     public async Task<IActionResult> GetJob([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "jobs/{id}")] HttpRequest request, string id, CancellationToken cancellationToken) =>

@@ -33,7 +33,7 @@ public sealed class PipelineTests : IAsyncLifetime
 
     private LocalPipeline Pipeline() => new(
         new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero },
-        new QueueWorker(_storage, WorkerCommand.Stages(_storage)) { Visibility = TimeSpan.FromSeconds(30) })
+        new QueueWorker(_storage, new StageRunner(_storage.Jobs, WorkerCommand.Stages(_storage))) { Visibility = TimeSpan.FromSeconds(30) })
     { PollInterval = TimeSpan.FromMilliseconds(100) };
 
     /// <summary>A small clustered shop: 150 users, 60 items in 3 taste groups, ~16 ratings each, with timestamps.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Recsys.Infra.Tests;
@@ -67,27 +66,6 @@ public sealed class InfrastructureTests
         foreach (string broad in new[] { "b24988ac-6180-42a0-ab88-20f7382dd24c", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9" })
         {
             Assert.DoesNotContain(broad, Compiled.Value.Json, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public void FunctionRoutes_EachDeclareAnAuthorizationLevel_AdminForManagement()
-    {
-        string source = File.ReadAllText(Path.Combine(Repository.Root, "src", "Functions.Rank", "RankFunctions.cs"));
-        var triggers = Regex.Matches(source, @"\[HttpTrigger\(AuthorizationLevel\.(\w+), ""(\w+)"", Route = ""([^""]+)""\)\]")
-            .Select(m => (Level: m.Groups[1].Value, Route: m.Groups[3].Value))
-            .ToList();
-
-        Assert.Equal(Regex.Count(source, @"\[Function\("), triggers.Count);
-        foreach (var (level, route) in triggers)
-        {
-            string expected = route switch
-            {
-                "health" => "Anonymous",
-                _ when route.StartsWith("models", StringComparison.Ordinal) || route.StartsWith("datasets", StringComparison.Ordinal) || route.StartsWith("jobs", StringComparison.Ordinal) => "Admin",
-                _ => "Function",
-            };
-            Assert.True(expected == level, $"{route} is {level}, expected {expected}");
         }
     }
 

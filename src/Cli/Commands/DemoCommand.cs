@@ -164,7 +164,7 @@ internal static class DemoCommand
                 $"            {message.Training!.Architecture} epoch {e.Epoch,2}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0}/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}"))),
             new EvaluateStage(storage),
         ];
-        var worker = new QueueWorker(storage, stages.Select(s => new AnnouncedStage(s)));
+        var worker = new QueueWorker(storage, new StageRunner(storage.Jobs, stages.Select(s => new AnnouncedStage(s))));
         await new LocalPipeline(new DatasetWatcher(storage) { SettleTime = TimeSpan.Zero }, worker) { PollInterval = TimeSpan.FromMilliseconds(200) }
             .RunAsync(untilIdle: true, cancellationToken);
     }

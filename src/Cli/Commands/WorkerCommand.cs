@@ -30,7 +30,11 @@ internal static class WorkerCommand
             {
                 int handled = await new LocalPipeline(
                         new DatasetWatcher(storage, loggers.CreateLogger<DatasetWatcher>()) { SettleTime = TimeSpan.FromSeconds(result.GetValue(settle)) },
-                        new QueueWorker(storage, Stages(storage), loggers.CreateLogger<QueueWorker>()) { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)), StageTimeout = TimeSpan.FromMinutes(result.GetValue(stageTimeout)) },
+                        new QueueWorker(
+                            storage,
+                            new StageRunner(storage.Jobs, Stages(storage), loggers.CreateLogger<StageRunner>()) { StageTimeout = TimeSpan.FromMinutes(result.GetValue(stageTimeout)) },
+                            loggers.CreateLogger<QueueWorker>())
+                        { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)) },
                         loggers.CreateLogger<LocalPipeline>())
                     { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) }
                     .RunAsync(result.GetValue(once), ct);

@@ -9,24 +9,39 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Recsys.Pipeline;
 
 /// <summary>
-/// Notices datasets dropped into <c>datasets/{name}/</c> where there is no Event Grid (Azurite): lists the
-/// container, fingerprints each dataset folder (blob names, ETags and sizes), and sends one prepare message per
-/// new fingerprint, remembered by a marker blob <c>pipeline/markers/{name}/{fingerprint}</c>. The drop zone
-/// itself is never written to. A folder changed in the last <see cref="SettleTime"/> is left until it settles,
-/// so a dataset still being uploaded is not prepared half-way.
+/// Turns datasets dropped into <c>datasets/{name}/</c> into prepare messages: lists the folder, fingerprints it
+/// (blob names, ETags and sizes), and sends one prepare message per new fingerprint, remembered by a marker blob
+/// <c>pipeline/markers/{name}/{fingerprint}</c>, so a repeated scan or event never starts a second job. The drop
+/// zone itself is never written to.
+/// <para>
+/// A drop is complete when its folder holds <see cref="ReadyFileName"/>, uploaded after every other file: then it
+/// is prepared at once. In Azure that file is the only one whose BlobCreated event is delivered
+/// (<see cref="RequireReadyFile"/>), so a half-uploaded folder never starts a job. Locally a folder without it is
+/// also taken once it has not changed for <see cref="SettleTime"/>.
+/// </para>
 /// </summary>
 public sealed class DatasetWatcher
 {
+    /// <summary>The file that marks a drop complete (any content, uploaded last).</summary>
+    public const string ReadyFileName = "recsys-ready";
+
     private readonly PipelineStorage _storage;
+    private readonly IPipelineSender _sender;
     private readonly ILogger _logger;
 
-    public DatasetWatcher(PipelineStorage storage, ILogger? logger = null)
+    /// <param name="sender">Where prepare messages go; by default the Storage Queues of <paramref name="storage"/>.</param>
+    public DatasetWatcher(PipelineStorage storage, ILogger? logger = null, IPipelineSender? sender = null)
     {
         _storage = storage;
+        _sender = sender ?? storage;
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>Without the ready file, a folder must be unchanged this long before it is prepared.</summary>
     public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Only folders with the ready file are complete (Azure); settling alone is not enough.</summary>
+    public bool RequireReadyFile { get; init; }
 
     /// <summary>The job id of a dataset drop: its name and content fingerprint, so a re-scan maps to the same job.</summary>
     public static string JobId(string dataset, string fingerprint) => $"{(dataset.Length > 40 ? dataset[..40] : dataset)}-{fingerprint}";
@@ -78,7 +93,7 @@ public sealed class DatasetWatcher
                 continue;
             }
 
-            if (blobs.Max(b => b.Properties.LastModified ?? DateTimeOffset.MinValue) > DateTimeOffset.UtcNow - SettleTime)
+            if (!IsComplete(name, blobs))
             {
                 continue;
             }
@@ -92,7 +107,7 @@ public sealed class DatasetWatcher
 
             // Send first, then mark: a crash in between sends the message again, which prepare absorbs.
             string jobId = JobId(name, fingerprint);
-            await _storage.SendAsync(new PipelineMessage { Stage = PipelineStage.Prepare, JobId = jobId, Dataset = name }, cancellationToken);
+            await _sender.SendAsync(new PipelineMessage { Stage = PipelineStage.Prepare, JobId = jobId, Dataset = name }, cancellationToken);
             try
             {
                 await marker.UploadAsync(BinaryData.FromString(jobId), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
@@ -107,6 +122,22 @@ public sealed class DatasetWatcher
         }
 
         return sent;
+    }
+
+    private bool IsComplete(string name, List<BlobItem> blobs)
+    {
+        if (blobs.Any(b => b.Name == $"{name}/{ReadyFileName}"))
+        {
+            return true;
+        }
+
+        if (RequireReadyFile)
+        {
+            _logger.LogDebug("datasets/{Name}/ has no {ReadyFile} yet; not prepared.", name, ReadyFileName);
+            return false;
+        }
+
+        return blobs.Max(b => b.Properties.LastModified ?? DateTimeOffset.MinValue) <= DateTimeOffset.UtcNow - SettleTime;
     }
 
     private static string MarkerPrefix(string dataset) => $"markers/{dataset}/";

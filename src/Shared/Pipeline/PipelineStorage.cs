@@ -8,7 +8,7 @@ namespace Recsys.Pipeline;
 /// The storage account the pipeline works in: the Blob containers of ARCHITECTURE.md's layout, the three stage
 /// queues (plus a <c>-poison</c> queue each for messages that keep failing) and the <c>jobs</c> table.
 /// </summary>
-public sealed class PipelineStorage
+public sealed class PipelineStorage : IPipelineSender
 {
     public const string Datasets = "datasets";
     public const string Prepared = "prepared";

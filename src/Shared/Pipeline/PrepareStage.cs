@@ -43,11 +43,14 @@ public sealed class PrepareStage : IPipelineStage
             BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
             string folder = Path.Combine(temp, message.Dataset);
             string local = await BlobDatasetDownloader.DownloadAsync(datasets, message.Dataset, folder, cancellationToken);
-            if (File.Exists(Path.Combine(folder, TrainingPlan.FileName)))
+            foreach (string control in (string[])[TrainingPlan.FileName, DatasetWatcher.ReadyFileName])
             {
-                // The plan is not data; the folder is prepared without it.
-                File.Delete(Path.Combine(folder, TrainingPlan.FileName));
-                local = folder;
+                // The plan and the ready file are not data; the folder is prepared without them.
+                if (File.Exists(Path.Combine(folder, control)))
+                {
+                    File.Delete(Path.Combine(folder, control));
+                    local = folder;
+                }
             }
             var output = new BlobPreparedOutput(_storage.Container(PipelineStorage.Prepared), message.Dataset);
             PrepareResult result = await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = local, Name = message.Dataset }, output, cancellationToken: cancellationToken);

@@ -37,7 +37,7 @@ public sealed class ServingHost : IAsyncDisposable
         var host = new ModelHost(registry, options, loggers.CreateLogger<ModelHost>());
         var profiles = new ProfileStore(storage.GetBlobContainerClient(ProfileStore.ContainerName), options.RefreshInterval);
         var feedback = new FeedbackSink(storage.GetBlobContainerClient(FeedbackSink.ContainerName), loggers.CreateLogger<FeedbackSink>());
-        var drop = new Pipeline.DatasetDropZone(storage.GetBlobContainerClient(Pipeline.PipelineStorage.Datasets));
+        var drop = new Pipeline.DatasetDropZone(storage.GetBlobContainerClient(Pipeline.PipelineStorage.Datasets)) { MaxBytes = options.MaxUploadBytes };
         var api = new RankApi(new RankService(host, profiles, options), host, feedback, options, loggers.CreateLogger<RankApi>(), jobs, drop);
         host.StartRefreshing();
         return new ServingHost(host, feedback, api, registry, profiles);

@@ -3,6 +3,8 @@ namespace Recsys.Serving;
 /// <summary>Serving settings (configuration section <c>Serving</c>); the limits are enforced before any work.</summary>
 public sealed record ServingOptions
 {
+    public const string Section = "Serving";
+
     /// <summary>The model a request without <c>model</c> or <c>profile</c> is ranked with.</summary>
     public string DefaultModel { get; init; } = "movies";
 
@@ -20,6 +22,12 @@ public sealed record ServingOptions
     public bool PreferGpu { get; init; } = true;
 
     public int MaxBodyBytes { get; init; } = 4 << 20;
+
+    /// <summary>
+    /// The largest dataset file <c>POST /api/datasets/{name}</c> takes: 100 MiB, the Functions host's own default
+    /// request limit, which infra sets to the same value. Larger drops go straight to Blob Storage.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = 100L << 20;
 
     public int MaxCandidates { get; init; } = 10_000;
 

@@ -15,6 +15,11 @@ public static class BlobDatasetDownloader
         var options = new GetBlobsOptions { Prefix = normalized.Length == 0 ? null : normalized };
         await foreach (BlobItem blob in container.GetBlobsAsync(options, cancellationToken))
         {
+            if (normalized.Length > 0 && blob.Name != normalized && !blob.Name.StartsWith(normalized + "/", StringComparison.Ordinal))
+            {
+                continue; // "shop" must not take "shopping/..." along
+            }
+
             string relative = blob.Name[normalized.Length..].TrimStart('/');
             if (relative.Length == 0)
             {

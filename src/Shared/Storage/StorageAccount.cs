@@ -1,8 +1,8 @@
 using Azure.Core;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 
 namespace Recsys.Storage;
 
@@ -13,6 +13,10 @@ namespace Recsys.Storage;
 /// </summary>
 public static class StorageAccount
 {
+    /// <summary>From configuration, where the environment's <c>Storage__blobServiceUri</c> reads as <c>Storage:blobServiceUri</c>.</summary>
+    public static (BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables) Create(IConfiguration configuration, string prefix = "Storage") =>
+        Create(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], prefix);
+
     public static (BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables) Create(Func<string, string?> setting, string prefix = "Storage")
     {
         string? connectionString = setting(prefix);
@@ -22,9 +26,7 @@ public static class StorageAccount
         }
 
         string blob = setting($"{prefix}__blobServiceUri") ?? throw new InvalidOperationException($"Configure {prefix} (a connection string) or {prefix}__blobServiceUri.");
-        TokenCredential credential = setting($"{prefix}__clientId") is { Length: > 0 } clientId
-            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
+        TokenCredential credential = AzureIdentity.Credential(setting($"{prefix}__clientId"));
         return (
             new BlobServiceClient(new Uri(blob), credential),
             new QueueServiceClient(new Uri(setting($"{prefix}__queueServiceUri") ?? blob.Replace(".blob.", ".queue.", StringComparison.Ordinal)), credential),

@@ -1,0 +1,30 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recsys.Pipeline;
+using Recsys.Serving;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Everything a rank host needs: validated <see cref="ServingOptions"/>, the <see cref="ServingHost"/> and its <see cref="RankApi"/>, and a warm-up once the host has started.</summary>
+public static class ServingRegistration
+{
+    public static IServiceCollection AddRecsysServing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRecsysStorage(configuration);
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>());
+        services.TryAddSingleton(sp => ServingHost.Create(
+            sp.GetRequiredService<BlobServiceClient>(),
+            sp.GetRequiredService<IOptions<ServingOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>(),
+            new JobStore(sp.GetRequiredService<TableServiceClient>().GetTableClient(JobStore.TableName))));
+        services.TryAddSingleton(sp => sp.GetRequiredService<ServingHost>().Api);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServingWarmup>());
+        return services;
+    }
+}
