@@ -20,8 +20,9 @@ ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
     FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
     DOTNET_ROOT=/usr/share/dotnet \
-    ASPNETCORE_URLS=http://+:80 \
-    ASPNETCORE_HTTP_PORTS=80
+    ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_HTTP_PORTS=8080
 USER 10001
-EXPOSE 80
+# A non-root user cannot bind ports below 1024: the apps' ingress targets 8080.
+EXPOSE 8080
 ENTRYPOINT ["/azure-functions-host/Microsoft.Azure.WebJobs.Script.WebHost"]

@@ -1,13 +1,14 @@
-# Train app: Azure Functions host + .NET 10 isolated worker with libtorch CUDA (TorchSharp-cuda-linux) and the
-# CUDA 12 / cuDNN 9 runtime. Ubuntu 24.04 for glibc >= 2.38 (see rank.Dockerfile).
+# Train app: Azure Functions host + .NET 10 isolated worker with libtorch CUDA (TorchSharp-cuda-linux). libtorch's
+# CUDA build carries its own CUDA runtime, cuBLAS and cuDNN (the GPU driver comes from the host), so the base is plain
+# Ubuntu 24.04 (glibc >= 2.38, see rank.Dockerfile), not a CUDA image: CUDA is in the image once.
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Functions.Train/Functions.Train.csproj -c Release -o /app
+RUN dotnet publish src/Functions.Train/Functions.Train.csproj -c Release -r linux-x64 -o /app
 
 FROM mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0 AS functions-host
 
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+FROM ubuntu:24.04
 COPY --from=mcr.microsoft.com/dotnet/aspnet:8.0-noble /usr/share/dotnet /usr/share/dotnet
 COPY --from=mcr.microsoft.com/dotnet/aspnet:10.0-noble /usr/share/dotnet /usr/share/dotnet
 COPY --from=functions-host /azure-functions-host /azure-functions-host
@@ -19,8 +20,9 @@ ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true \
     FUNCTIONS_WORKER_RUNTIME=dotnet-isolated \
     DOTNET_ROOT=/usr/share/dotnet \
-    ASPNETCORE_URLS=http://+:80 \
-    ASPNETCORE_HTTP_PORTS=80
+    ASPNETCORE_URLS=http://+:8080 \
+    ASPNETCORE_HTTP_PORTS=8080
 USER 10001
-EXPOSE 80
+# A non-root user cannot bind ports below 1024: the apps' ingress targets 8080.
+EXPOSE 8080
 ENTRYPOINT ["/azure-functions-host/Microsoft.Azure.WebJobs.Script.WebHost"]

@@ -1,8 +1,10 @@
-// Dataset arrival: BlobCreated under datasets/ is delivered, as the identity, into the prepare queue.
+// Dataset arrival: the BlobCreated event of a drop's ready file (datasets/{name}/recsys-ready, uploaded after every
+// other file) is delivered, as the events identity, into the drops queue. Data files raise no event here, so a
+// half-uploaded folder never starts a job.
 param name string
 param location string
 param storageAccountId string
-param prepareQueueId string
+param dropsQueueId string
 param identityId string
 
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
@@ -20,9 +22,9 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   }
 }
 
-resource datasetsToPrepare 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
+resource readyFiles 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
   parent: topic
-  name: 'datasets-to-prepare'
+  name: 'dataset-ready'
   properties: {
     deliveryWithResourceIdentity: {
       identity: {
@@ -32,7 +34,7 @@ resource datasetsToPrepare 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       destination: {
         endpointType: 'ServiceBusQueue'
         properties: {
-          resourceId: prepareQueueId
+          resourceId: dropsQueueId
         }
       }
     }
@@ -40,7 +42,8 @@ resource datasetsToPrepare 'Microsoft.EventGrid/systemTopics/eventSubscriptions@
       includedEventTypes: [
         'Microsoft.Storage.BlobCreated'
       ]
-      subjectBeginsWith: '/blobServices/default/containers/datasets/'
+      subjectBeginsWith: '/blobServices/default/containers/datasets/blobs/'
+      subjectEndsWith: '/recsys-ready'
     }
     eventDeliverySchema: 'EventGridSchema'
   }

@@ -1,10 +1,11 @@
-// Logs and telemetry; the apps authenticate to Application Insights with the identity (no ingestion key auth).
-param name string
+// Logs and telemetry; the apps authenticate to Application Insights with their identities (no ingestion key auth).
+param workspaceName string
+param insightsName string
 param location string
-param principalId string
+param principalIds array
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
-  name: '${name}-logs'
+  name: workspaceName
   location: location
   properties: {
     sku: {
@@ -15,7 +16,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
 }
 
 resource insights 'Microsoft.Insights/components@2020-02-02' = {
-  name: '${name}-insights'
+  name: insightsName
   location: location
   kind: 'web'
   properties: {
@@ -25,7 +26,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for principalId in principalIds: {
   scope: insights
   name: guid(insights.id, principalId, '3913510d-42f4-4e42-8a64-420c390055eb')
   properties: {
@@ -33,8 +34,7 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb') // Monitoring Metrics Publisher
   }
-}
+}]
 
 output workspaceId string = workspace.id
-output workspaceCustomerId string = workspace.properties.customerId
 output connectionString string = insights.properties.ConnectionString

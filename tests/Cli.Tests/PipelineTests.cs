@@ -109,6 +109,33 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadyFile_CompletesADropAtOnce_AndIsNotPreparedAsData()
+    {
+        await DropAsync("ready");
+        var patient = new DatasetWatcher(_storage) { SettleTime = TimeSpan.FromHours(1) };
+        Assert.Equal(0, await patient.ScanAsync(cancellationToken: Ct));
+
+        await _storage.Container(PipelineStorage.Datasets).UploadBlobAsync($"ready/{DatasetWatcher.ReadyFileName}", BinaryData.FromString("done"), Ct);
+        Assert.Equal(1, await patient.ScanAsync(cancellationToken: Ct));
+        Assert.Equal(0, await patient.ScanAsync(cancellationToken: Ct));
+
+        QueueMessage sent = Assert.Single((await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
+        await new PrepareStage(_storage).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
+        StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "ready", Ct)), PrepareStage.StageKey, Ct))!;
+        Assert.Equal(JobStatus.Completed, prepared.Status);
+        Assert.Equal(0, prepared.Details!["rejected"].GetInt64());
+    }
+
+    [Fact]
+    public async Task WithoutItsReadyFile_ADropIsNeverTaken_WhenTheWatcherRequiresOne()
+    {
+        await DropAsync("unready");
+
+        Assert.Equal(0, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero, RequireReadyFile = true }.ScanAsync(cancellationToken: Ct));
+        Assert.Empty(await DatasetWatcher.JobIdsAsync(_storage, "unready", Ct));
+    }
+
+    [Fact]
     public async Task PoisonDataset_FailsItsJob_KeepsTheDataset_AndWritesTheQuarantine()
     {
         var before = await DropAsync("broken", ratings: "userId,movieId,rating,timestamp\n1,2,lots,3\n,5,4,1\n");
