@@ -21,6 +21,12 @@ internal static class CommandErrors
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return RecsysCli.BadInput;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            // A bad setting (Serving:..., Pipeline:...): each failure names the setting and the rule.
+            await Console.Error.WriteLineAsync($"error: {string.Join(" ", ex.Failures)}");
+            return RecsysCli.BadInput;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled");

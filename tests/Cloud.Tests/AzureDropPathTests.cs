@@ -13,87 +13,69 @@ namespace Recsys.Cloud.Tests;
 /// The Azure message path end to end: dataset blobs in a real Azurite, Event Grid's BlobCreated bodies on the drops
 /// queue, Service Bus messages through prepare, train and evaluate, and the champion alias at the end.
 /// </summary>
-public sealed class AzureDropPathTests : IAsyncLifetime
+public sealed class AzureDropPathTests : CloudHostTest
 {
-    private readonly AzuriteFixture _azurite = new();
-    private CloudHost _host = null!;
-    private PipelineStorage _storage = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        await _azurite.InitializeAsync();
-        _host = await CloudHost.StartAsync(_azurite.ConnectionString, cancellationToken: Ct);
-        _storage = _host.Services.GetRequiredService<PipelineStorage>();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public async Task Drop_CompletedByItsReadyFile_RunsOnceToAChampion_OverServiceBus()
     {
-        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        BlobContainerClient datasets = Storage.Container(PipelineStorage.Datasets);
         await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
         await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromString(ClusteredRatings()), Ct);
         await datasets.UploadBlobAsync($"shop/{TrainingPlan.FileName}", BinaryData.FromString("""{ "model": "shop", "models": [ { "architecture": "bpr", "epochs": 3 } ] }"""), Ct);
 
         // A data file's event (if the subscription's filter ever let one through) starts nothing: the drop is not complete.
-        _host.Bus.Enqueue(CloudHost.Drops, BlobEvents.Created("datasets", "shop/ratings.csv"));
-        await _host.PumpAsync(Ct);
-        Assert.Empty(await DatasetWatcher.JobIdsAsync(_storage, "shop", Ct));
+        Host.Bus.Enqueue(CloudHost.Drops, BlobEvents.Created("datasets", "shop/ratings.csv"));
+        await Host.PumpAsync(Ct);
+        Assert.Empty(await DatasetWatcher.JobIdsAsync(Storage, "shop", Ct));
 
         await datasets.UploadBlobAsync($"shop/{DatasetWatcher.ReadyFileName}", BinaryData.FromString(""), Ct);
         var before = await BlobNames.SnapshotAsync(datasets, "shop/", Ct);
 
         // Event Grid delivers at least once: the same event twice still makes one job.
-        _host.Bus.Enqueue(CloudHost.Drops, BlobEvents.ShopReady);
-        _host.Bus.Enqueue(CloudHost.Drops, BlobEvents.ShopReady);
-        await _host.PumpAsync(Ct);
+        Host.Bus.Enqueue(CloudHost.Drops, BlobEvents.ShopReady);
+        Host.Bus.Enqueue(CloudHost.Drops, BlobEvents.ShopReady);
+        await Host.PumpAsync(Ct);
 
-        string jobId = Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "shop", Ct));
-        JobView job = (await _storage.Jobs.GetAsync(jobId, Ct))!;
+        string jobId = Assert.Single(await DatasetWatcher.JobIdsAsync(Storage, "shop", Ct));
+        JobView job = (await Storage.Jobs.GetAsync(jobId, Ct))!;
         Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
         string version = TrainStage.VersionFor(jobId, "bpr");
         Assert.Equal(["prepare", "train-bpr", $"evaluate-{version}"], job.Stages.Select(s => s.Stage));
-        Assert.Equal(version, (await _storage.Registry.ReadAliasAsync("shop", "champion", Ct))!.Version);
-        Assert.Single((await _storage.Registry.GetModelAsync("shop", Ct))!.Versions);
+        Assert.Equal(version, (await Storage.Registry.ReadAliasAsync("shop", "champion", Ct))!.Version);
+        Assert.Single((await Storage.Registry.GetModelAsync("shop", Ct))!.Versions);
         Assert.Equal(before, await BlobNames.SnapshotAsync(datasets, "shop/", Ct));
-        Assert.Empty(_host.Bus.DeadLetters);
+        Assert.Empty(Host.Bus.DeadLetters);
 
         // Each hop went through Service Bus as the stage's JSON, named by its subject.
-        Assert.Equal(["prepare", "train", "evaluate"], _host.Bus.Sent.Select(m => m.Subject));
-        Assert.All(_host.Bus.Sent, m => Assert.Equal("application/json", m.ContentType));
-        Assert.Equal(jobId, PipelineMessage.FromJson(_host.Bus.Sent[0].Body.ToString()).JobId);
+        Assert.Equal(["prepare", "train", "evaluate"], Host.Bus.Sent.Select(m => m.Subject));
+        Assert.All(Host.Bus.Sent, m => Assert.Equal("application/json", m.ContentType));
+        Assert.Equal(jobId, PipelineMessage.FromJson(Host.Bus.Sent[0].Body.ToString()).JobId);
     }
 
     [Fact]
     public async Task ReadyFileOfAnotherDataset_LeavesAHalfUploadedFolderAlone()
     {
-        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        BlobContainerClient datasets = Storage.Container(PipelineStorage.Datasets);
         await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
         await datasets.UploadBlobAsync("shop/ratings.csv", BinaryData.FromString(ClusteredRatings()), Ct);
         await datasets.UploadBlobAsync($"books/{DatasetWatcher.ReadyFileName}", BinaryData.FromString(""), Ct);
 
-        _host.Bus.Enqueue(CloudHost.Drops, BlobEvents.Created("datasets", $"books/{DatasetWatcher.ReadyFileName}"));
-        await _host.PumpAsync(Ct);
+        Host.Bus.Enqueue(CloudHost.Drops, BlobEvents.Created("datasets", $"books/{DatasetWatcher.ReadyFileName}"));
+        await Host.PumpAsync(Ct);
 
-        Assert.Empty(await DatasetWatcher.JobIdsAsync(_storage, "shop", Ct));
-        Assert.Equal(0, _host.Bus.Count(PipelineStorage.QueueName(PipelineStage.Prepare)));
+        Assert.Empty(await DatasetWatcher.JobIdsAsync(Storage, "shop", Ct));
+        Assert.Equal(0, Host.Bus.Count(PipelineStorage.QueueName(PipelineStage.Prepare)));
     }
 
     [Fact]
     public async Task NotAnEvent_OnTheDropsQueue_IsDeadLetteredWithTheReason()
     {
-        _host.Bus.Enqueue(CloudHost.Drops, BinaryData.FromString("{ not an event"));
+        Host.Bus.Enqueue(CloudHost.Drops, BinaryData.FromString("{ not an event"));
 
-        await _host.PumpAsync(Ct);
+        await Host.PumpAsync(Ct);
 
-        var dead = Assert.Single(_host.Bus.DeadLetters[CloudHost.Drops]);
+        var dead = Assert.Single(Host.Bus.DeadLetters[CloudHost.Drops]);
         Assert.Equal("not-an-event", dead.Reason);
         Assert.Contains("Not an Event Grid event", dead.Description, StringComparison.Ordinal);
     }

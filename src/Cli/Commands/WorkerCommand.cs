@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Recsys.Pipeline;
 using Recsys.Training.Pipeline;
@@ -23,21 +25,33 @@ internal static class WorkerCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
-            PipelineStorage storage = PipelineStorage.FromConnectionString(StorageConnection.Require(result.GetValue(connection)));
-            using ILoggerFactory loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            // The same composition as the Functions train app, over Storage Queues: the flags become Pipeline settings.
+            IConfiguration configuration = new ConfigurationBuilder()
+                .AddEnvironmentVariables()
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Storage"] = StorageConnection.Require(result.GetValue(connection)),
+                    [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = Invariant(TimeSpan.FromSeconds(result.GetValue(settle))),
+                    [$"{PipelineOptions.Section}:{nameof(PipelineOptions.StageTimeout)}"] = Invariant(TimeSpan.FromMinutes(result.GetValue(stageTimeout))),
+                })
+                .Build();
+            await using ServiceProvider services = new ServiceCollection()
+                .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
+                .AddRecsysPipeline(configuration)
+                .AddRecsysTraining()
+                .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+            var pipeline = new LocalPipeline(
+                services.GetRequiredService<DatasetWatcher>(),
+                new QueueWorker(services.GetRequiredService<PipelineStorage>(), services.GetRequiredService<StageRunner>(), services.GetRequiredService<ILogger<QueueWorker>>())
+                {
+                    Visibility = TimeSpan.FromSeconds(result.GetValue(lease)),
+                },
+                services.GetRequiredService<ILogger<LocalPipeline>>())
+            { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) };
             AnsiConsole.MarkupLine(result.GetValue(once) ? "Working until idle ..." : "Working; Ctrl+C stops.");
             try
             {
-                int handled = await new LocalPipeline(
-                        new DatasetWatcher(storage, loggers.CreateLogger<DatasetWatcher>()) { SettleTime = TimeSpan.FromSeconds(result.GetValue(settle)) },
-                        new QueueWorker(
-                            storage,
-                            new StageRunner(storage.Jobs, Stages(storage), loggers.CreateLogger<StageRunner>()) { StageTimeout = TimeSpan.FromMinutes(result.GetValue(stageTimeout)) },
-                            loggers.CreateLogger<QueueWorker>())
-                        { Visibility = TimeSpan.FromSeconds(result.GetValue(lease)) },
-                        loggers.CreateLogger<LocalPipeline>())
-                    { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) }
-                    .RunAsync(result.GetValue(once), ct);
+                int handled = await pipeline.RunAsync(result.GetValue(once), ct);
                 AnsiConsole.MarkupLine($"Handled {handled} message(s).");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -49,6 +63,8 @@ internal static class WorkerCommand
         }, cancellationToken));
         return command;
     }
+
+    private static string Invariant(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The three stage handlers over <paramref name="storage"/>.</summary>
     public static IPipelineStage[] Stages(PipelineStorage storage) =>

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -45,10 +45,12 @@ internal sealed class RankServer : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, port);
 
             // Kestrel's own cap is a backstop; RankApi answers oversized bodies with a problem first.
-            // Dataset uploads stream to storage and carry their own limit; Kestrel's cap is lifted for that route only.
+            // Dataset uploads stream to storage under MaxUploadBytes; the cap is lifted for that route (see Map).
             k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * 2;
         });
         builder.Services.AddOpenApi();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage"] = connectionString });
+        builder.Services.AddRecsysServing(builder.Configuration, options);
 
         // Serving instruments go to an OTLP collector when one is configured the standard way.
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
@@ -60,12 +62,12 @@ internal sealed class RankServer : IAsyncDisposable
             }
         });
         WebApplication app = builder.Build();
-        var jobs = new JobStore(new TableServiceClient(connectionString).GetTableClient(JobStore.TableName));
-        ServingHost serving = ServingHost.Create(new BlobServiceClient(connectionString), options, app.Services.GetRequiredService<ILoggerFactory>(), jobs);
-        Map(app, serving.Api);
+        ServingHost serving = app.Services.GetRequiredService<ServingHost>();
+        Map(app, serving.Api, options.MaxUploadBytes);
         var server = new RankServer(app, serving);
         try
         {
+            // Loaded before the port opens, so the first request and the health check see the model.
             await serving.WarmAsync(options, cancellationToken);
             await app.StartAsync(cancellationToken);
         }
@@ -80,14 +82,14 @@ internal sealed class RankServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops the server; disposing the app's services flushes feedback and unloads the models.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
-        await _serving.DisposeAsync();
         await _app.DisposeAsync();
     }
 
-    private static void Map(WebApplication app, RankApi api)
+    private static void Map(WebApplication app, RankApi api, long maxUploadBytes)
     {
         app.MapOpenApi();
         app.MapPost("/api/rank", (HttpRequest r, CancellationToken ct) => Reply(api, api.RankAsync(r.Body, ct)))
@@ -104,7 +106,15 @@ internal sealed class RankServer : IAsyncDisposable
                 Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
             .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
         app.MapPost("/api/datasets/{name}", (string name, string? file, HttpRequest r, CancellationToken ct) =>
-                Reply(api, api.UploadDatasetAsync(name, file, r.Body, r.ContentLength, ct)))
+            {
+                // Kestrel's cap (a backstop for the JSON routes) is lifted to the upload limit for this route only.
+                if (r.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = maxUploadBytes;
+                }
+
+                return Reply(api, api.UploadDatasetAsync(name, file, r.Body, r.ContentLength, ct));
+            })
             .Produces<DatasetUpload>(201).ProducesProblem(409);
         app.MapGet("/api/jobs/{id}", (string id, CancellationToken ct) => Reply(api, api.GetJobAsync(id, ct))).Produces<JobView>().ProducesProblem(404);
         app.MapGet("/api/health", () => Reply(api, Task.FromResult(api.Health()))).Produces<HealthReport>();
