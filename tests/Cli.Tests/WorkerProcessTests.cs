@@ -17,12 +17,35 @@ namespace Recsys.Cli.Tests;
 public sealed class WorkerProcessTests : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = AzuriteFixture.Persistent();
+    private readonly List<Process> _started = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public ValueTask InitializeAsync() => _azurite.InitializeAsync();
 
-    public ValueTask DisposeAsync() => _azurite.DisposeAsync();
+    /// <summary>Whatever a test did or failed, no worker it started outlives it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (Process process in _started)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // never started or already reaped
+            }
+
+            process.Dispose();
+        }
+
+        await _azurite.DisposeAsync();
+    }
 
     private Process StartWorker(StringBuilder log, params string[] extra)
     {
@@ -33,6 +56,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         }
 
         Process process = Process.Start(start)!;
+        _started.Add(process);
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
@@ -47,7 +71,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         // First worker: kill it once the first epoch's checkpoint is in Blob Storage.
         var log = new StringBuilder();
-        using (Process first = StartWorker(log))
+        Process first = StartWorker(log);
         {
             BlobContainerClient checkpoints = storage.Container(PipelineStorage.Checkpoints);
             var waited = Stopwatch.StartNew();
@@ -66,7 +90,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(1, (await storage.Queue(PipelineStage.Train).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
 
         // Second worker: takes the message again once the lease has run out, resumes and finishes.
-        using (Process second = StartWorker(log))
+        Process second = StartWorker(log);
         {
             Assert.True(second.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
             Assert.True(second.ExitCode == 0, log.ToString());
@@ -96,7 +120,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
             key => key.StartsWith("evaluate-", StringComparison.Ordinal),
         })
         {
-            using Process worker = StartWorker(log);
+            Process worker = StartWorker(log);
             StageRecord running = await WaitForRunningStageAsync(storage, stage, worker, log);
             worker.Kill(entireProcessTree: true);
             await worker.WaitForExitAsync(Ct);
@@ -106,7 +130,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
             Assert.True(after.Status == JobStatus.Running, $"{running.Stage} finished before the kill; the worker said:\n{log}");
         }
 
-        using (Process last = StartWorker(log))
+        Process last = StartWorker(log);
         {
             Assert.True(last.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
             Assert.True(last.ExitCode == 0, log.ToString());
@@ -136,29 +160,21 @@ public sealed class WorkerProcessTests : IAsyncLifetime
 
         var log = new StringBuilder();
         Process worker = StartWorker(log);
-        try
-        {
-            await WaitForRunningStageAsync(storage, key => key == TrainStage.StageKey("bpr"), worker, log);
-            await _azurite.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(12), Ct); // longer than the storage client's own retries (about 6 s)
-            await _azurite.RestartAsync();
+        await WaitForRunningStageAsync(storage, key => key == TrainStage.StageKey("bpr"), worker, log);
+        await _azurite.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(12), Ct); // longer than the storage client's own retries (about 6 s)
+        await _azurite.RestartAsync();
 
-            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the worker did not finish; it said:\n{log}");
-            TestContext.Current.TestOutputHelper?.WriteLine($"first worker exit code {worker.ExitCode}; it said:\n{log}");
-            if (worker.ExitCode != 0)
-            {
-                // A worker may give up while storage is gone; the queue still holds its message for the next one.
-                worker.Dispose();
-                worker = StartWorker(log);
-                Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
-            }
-
-            Assert.True(worker.ExitCode == 0, log.ToString());
-        }
-        finally
+        Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the worker did not finish; it said:\n{log}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"first worker exit code {worker.ExitCode}; it said:\n{log}");
+        if (worker.ExitCode != 0)
         {
-            worker.Dispose();
+            // A worker may give up while storage is gone; the queue still holds its message for the next one.
+            worker = StartWorker(log);
+            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
         }
+
+        Assert.True(worker.ExitCode == 0, log.ToString());
 
         JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
         Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
@@ -178,7 +194,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
         var log = new StringBuilder();
-        using (Process worker = StartWorker(log, "--stage-timeout-minutes", "0.05"))
+        Process worker = StartWorker(log, "--stage-timeout-minutes", "0.05");
         {
             Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(2)), $"the worker did not give up on the stuck stage; it said:\n{log}");
             Assert.True(worker.ExitCode == 1, $"exit code {worker.ExitCode}; it said:\n{log}");
@@ -193,7 +209,7 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(datasetBefore, await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct));
 
         // The restarted worker finds nothing left to do: the stuck message does not come back.
-        using (Process restarted = StartWorker(log))
+        Process restarted = StartWorker(log);
         {
             Assert.True(restarted.WaitForExit(TimeSpan.FromMinutes(1)) && restarted.ExitCode == 0, log.ToString());
         }
