@@ -11,7 +11,7 @@ internal static class CommandErrors
         {
             return await action(cancellationToken);
         }
-        catch (Exception ex) when (ex is DatasetException or InvalidDataException)
+        catch (Exception ex) when (ex is DatasetException or InvalidDataException or UsageException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return RecsysCli.BadInput;

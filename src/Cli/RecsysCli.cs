@@ -33,10 +33,25 @@ internal static class RecsysCli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
         // Bind Spectre to the current stdout on every run; it otherwise keeps the writer it first saw.
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        return Create().Parse(args).InvokeAsync();
+        ParseResult parsed = Create().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A bad argument is bad input: one line and where to look, not the whole help text.
+            string command = string.Join(' ', ["recsys", .. parsed.CommandResult.Command is RootCommand ? [] : CommandPath(parsed.CommandResult)]);
+            await Console.Error.WriteLineAsync($"error: {parsed.Errors[0].Message}");
+            await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.");
+            return BadInput;
+        }
+
+        return await parsed.InvokeAsync();
     }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result) =>
+        result.Parent is System.CommandLine.Parsing.CommandResult parent && parent.Command is not RootCommand
+            ? [.. CommandPath(parent), result.Command.Name]
+            : [result.Command.Name];
 }

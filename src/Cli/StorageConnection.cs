@@ -28,7 +28,4 @@ internal static class StorageConnection
         return AzuriteHost.IsListening(DefaultAzuriteBlobPort) ? "UseDevelopmentStorage=true" : null;
     }
 
-    public static string Require(string? option) =>
-        Resolve(option) ?? throw new InvalidOperationException(
-            $"No storage configured: pass --connection-string, set {EnvironmentVariable}, or start Azurite on port {DefaultAzuriteBlobPort}.");
 }

@@ -31,6 +31,24 @@ public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFi
         Assert.True(exit == RecsysCli.Success, console.Error);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/nothing-here", 404)]
+    [InlineData("GET", "/api/rank", 405)]
+    [InlineData("DELETE", "/api/models", 405)]
+    public async Task WhatRoutingRefuses_IsProblemJson_WithTheRequestPath(string method, string path, int status)
+    {
+        await using RankServer server = await StartAsync("films");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(path, problem.RootElement.GetProperty("instance").GetString());
+    }
+
     [Fact]
     public async Task PublishThenRank_OverHttp_ServesTheChampion()
     {

@@ -90,6 +90,26 @@ public sealed class RankFunctionsTests : IClassFixture<ServingFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task UploadDataset_ASecondTime_IsADatasetExistsProblem_AndKeepsTheFirst()
+    {
+        string dataset = $"twice-{Guid.NewGuid():N}";
+        async Task<(int, JsonElement)> UploadAsync(string content)
+        {
+            HttpContext context = Context(Encoding.UTF8.GetBytes(content), new BodySizeLimit());
+            context.Request.QueryString = new QueryString("?file=ratings.csv");
+            return await ExecuteAsync(await Functions.UploadDataset(context.Request, dataset, Ct), context);
+        }
+
+        (int first, _) = await UploadAsync("1,2,5\n");
+        (int second, JsonElement problem) = await UploadAsync("9,9,1\n");
+
+        Assert.Equal((201, 409), (first, second));
+        Assert.Equal(ProblemTypes.DatasetExists.Uri, problem.GetProperty("type").GetString());
+        var stored = await _fixture.Storage.GetBlobContainerClient(PipelineStorage.Datasets).GetBlobClient($"{dataset}/ratings.csv").DownloadContentAsync(Ct);
+        Assert.Equal("1,2,5\n", stored.Value.Content.ToString());
+    }
+
+    [Fact]
     public async Task UploadDataset_AboveMaxUploadBytes_IsA413Problem()
     {
         byte[] file = new byte[(12 << 20) + 1];

@@ -63,77 +63,71 @@ internal static class DemoCommand
         string? datasetFolder, string? connectionString, IReadOnlyList<ModelDescriptor> baselines, string? output, bool keepServing, string planJson, string? storageFolder, CancellationToken cancellationToken)
     {
         TrainingPlan plan = TrainingPlan.FromJson(planJson);
+        if (keepServing)
+        {
+            // Checked before minutes of work, not at the last step.
+            LocalPort.RequireFree(5080);
+        }
+
         datasetFolder ??= Path.Combine(RepositoryRoot.Find() ?? throw new InvalidOperationException("Run the demo from inside the repository, or pass --dataset."), "data", "sample", SampleDataset);
         if (!Directory.Exists(datasetFolder))
         {
             throw new Data.DatasetException($"Dataset folder not found: '{datasetFolder}'.");
         }
 
-        AzuriteHost? azurite = null;
-        try
+        await using LocalStorage local = await LocalStorage.OpenAsync(connectionString, cancellationToken, storageFolder);
+        if (local.Started is { } azurite)
         {
-            if (string.IsNullOrEmpty(connectionString))
-            {
-                storageFolder ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "azurite");
-                AnsiConsole.MarkupLine($"[bold]1. Storage[/]: starting Azurite (data in {Markup.Escape(storageFolder)}) ...");
-                azurite = await AzuriteHost.StartAsync(Console.Error, storageFolder, cancellationToken: cancellationToken);
-                connectionString = azurite.ConnectionString;
-                AnsiConsole.MarkupLine($"   Azurite blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}");
-            }
-            else
-            {
-                AnsiConsole.MarkupLine("[bold]1. Storage[/]: using the configured connection string.");
-            }
-
-            PipelineStorage storage = PipelineStorage.FromConnectionString(connectionString);
-            string name = Path.GetFileName(Path.GetFullPath(datasetFolder).TrimEnd(Path.DirectorySeparatorChar));
-            string modelName = plan.Model ?? name; // where the pipeline publishes (see TrainingPlan)
-            await DropAsync(storage.Container(PipelineStorage.Datasets), datasetFolder, name, planJson, cancellationToken);
-
-            string trained = string.Join(" and ", plan.Models.Select(m => m.Architecture));
-            AnsiConsole.MarkupLine($"[bold]3. Pipeline[/]: the worker prepares, trains {Markup.Escape(trained)}, evaluates each and promotes through the gate ...");
-            await RunPipelineAsync(storage, cancellationToken);
-            JobView job = await ReportJobAsync(storage, name, cancellationToken);
-            if (job.Status != JobStatus.Completed)
-            {
-                throw new InvalidOperationException($"The pipeline job {job.JobId} did not complete; see the stages above.");
-            }
-
-            AnsiConsole.MarkupLine("[bold]4. Compare[/]: every trained version against the baselines on the same held-out split (recommenders protocol) ...");
-            output ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "demo");
-            Directory.CreateDirectory(output);
-            ExperimentResult experiment = await CompareAsync(storage, datasetFolder, name, modelName, baselines, output, cancellationToken);
-            ExperimentCommand.WriteTable(experiment);
-            string report = await ExperimentReport.WriteAsync(experiment, output, cancellationToken);
-            AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
-
-            AnsiConsole.MarkupLine("[bold]5. Serve[/]: the rank API loads the champion ...");
-            var options = new ServingOptions { DefaultModel = modelName };
-            await using RankServer server = await RankServer.StartAsync(connectionString, options, keepServing ? 5080 : 0, cancellationToken: cancellationToken);
-            await ShowRecommendationsAsync(server.Address, Path.Combine(output, ExperimentRunner.PreparedFolder), cancellationToken);
-            if (keepServing)
-            {
-                AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/]; try: curl -s {server.Address}api/health. Ctrl+C stops everything.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    AnsiConsole.MarkupLine("Stopping ...");
-                }
-            }
-
-            AnsiConsole.MarkupLine("[green]Demo finished.[/]");
-            return RecsysCli.Success;
+            AnsiConsole.MarkupLine($"[bold]1. Storage[/]: started the local Azurite (data in {Markup.Escape(local.Folder!)}).");
+            AnsiConsole.MarkupLine($"   Azurite blob endpoint http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}");
         }
-        finally
+        else
         {
-            if (azurite is not null)
+            AnsiConsole.MarkupLine("[bold]1. Storage[/]: using the configured storage.");
+        }
+
+        connectionString = local.ConnectionString;
+        PipelineStorage storage = PipelineStorage.FromConnectionString(connectionString);
+        string name = Path.GetFileName(Path.GetFullPath(datasetFolder).TrimEnd(Path.DirectorySeparatorChar));
+        string modelName = plan.Model ?? name; // where the pipeline publishes (see TrainingPlan)
+        await DropAsync(storage.Container(PipelineStorage.Datasets), datasetFolder, name, planJson, cancellationToken);
+
+        string trained = string.Join(" and ", plan.Models.Select(m => m.Architecture));
+        AnsiConsole.MarkupLine($"[bold]3. Pipeline[/]: the worker prepares, trains {Markup.Escape(trained)}, evaluates each and promotes through the gate ...");
+        await RunPipelineAsync(storage, cancellationToken);
+        JobView job = await ReportJobAsync(storage, name, cancellationToken);
+        if (job.Status != JobStatus.Completed)
+        {
+            throw new InvalidOperationException($"The pipeline job {job.JobId} did not complete; see the stages above.");
+        }
+
+        AnsiConsole.MarkupLine("[bold]4. Compare[/]: every trained version against the baselines on the same held-out split (recommenders protocol) ...");
+        output ??= Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "out", "demo");
+        Directory.CreateDirectory(output);
+        ExperimentResult experiment = await CompareAsync(storage, datasetFolder, name, modelName, baselines, output, cancellationToken);
+        ExperimentCommand.WriteTable(experiment);
+        string report = await ExperimentReport.WriteAsync(experiment, output, cancellationToken);
+        AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
+
+        AnsiConsole.MarkupLine("[bold]5. Serve[/]: the rank API loads the champion ...");
+        var options = new ServingOptions { DefaultModel = modelName };
+        await using RankServer server = await RankServer.StartAsync(connectionString, options, keepServing ? 5080 : 0, cancellationToken: cancellationToken);
+        await ShowRecommendationsAsync(server.Address, Path.Combine(output, ExperimentRunner.PreparedFolder), cancellationToken);
+        if (keepServing)
+        {
+            AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/]; try: curl -s {server.Address}api/health. Ctrl+C stops everything.");
+            try
             {
-                await azurite.DisposeAsync();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                AnsiConsole.MarkupLine("Stopping ...");
             }
         }
+
+        AnsiConsole.MarkupLine("[green]Demo finished.[/]");
+        return RecsysCli.Success;
     }
 
     private static async Task DropAsync(BlobContainerClient datasets, string folder, string name, string plan, CancellationToken cancellationToken)

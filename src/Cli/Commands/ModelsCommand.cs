@@ -35,10 +35,17 @@ internal static class ModelsCommand
     }
 
     private static Option<string?> ConnectionOption() =>
-        new("--connection-string") { Description = $"Storage with the registry (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000)." };
+        new("--connection-string") { Description = $"Storage with the registry (default: {StorageConnection.EnvironmentVariable}, else the local Azurite on port 10000, started if needed)." };
 
-    private static ModelRegistry Registry(string? connection) =>
-        new(new BlobServiceClient(StorageConnection.Require(connection)).GetBlobContainerClient(ModelRegistry.ContainerName));
+    private static ModelRegistry Registry(LocalStorage storage)
+    {
+        if (storage.Started is not null)
+        {
+            Console.Error.WriteLine($"storage: {storage.Describe()}");
+        }
+
+        return new ModelRegistry(new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(ModelRegistry.ContainerName));
+    }
 
     private static Command List()
     {
@@ -47,7 +54,8 @@ internal static class ModelsCommand
         var command = new Command("list", "Show the registered models, their versions and aliases.") { connection, json };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
-            ModelRegistry registry = Registry(result.GetValue(connection));
+            await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
+            ModelRegistry registry = Registry(storage);
             var entries = new List<ModelEntry>();
             foreach (string name in await registry.ListModelsAsync(ct))
             {
@@ -87,7 +95,6 @@ internal static class ModelsCommand
         var command = new Command("publish", "Upload an exported model folder as a new version, optionally moving an alias to it.") { connection, name, from, alias };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
-            ModelRegistry registry = Registry(result.GetValue(connection));
             string model = result.GetValue(name)!;
             string folder = result.GetValue(from)!;
             if (!File.Exists(Path.Combine(folder, ModelManifest.FileName)))
@@ -95,6 +102,8 @@ internal static class ModelsCommand
                 throw new Data.DatasetException($"'{folder}' is not an exported model folder (no {ModelManifest.FileName}).");
             }
 
+            await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
+            ModelRegistry registry = Registry(storage);
             ModelManifest manifest = await registry.PublishAsync(model, folder, ct);
             AnsiConsole.MarkupLine($"Published [bold]{Markup.Escape(model)}/{Markup.Escape(manifest.Version)}[/] ({Markup.Escape(manifest.Architecture)}).");
             if (result.GetValue(alias) is { } target)

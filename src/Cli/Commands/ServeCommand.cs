@@ -13,7 +13,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "Loopback port to listen on.", DefaultValueFactory = _ => 5080 };
-        var connection = new Option<string?>("--connection-string") { Description = $"Storage with the model registry (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000, else a fresh in-memory Azurite)." };
+        var connection = new Option<string?>("--connection-string") { Description = $"Storage with the model registry (default: {StorageConnection.EnvironmentVariable}, else the local Azurite on port 10000, started if needed with its data in out/azurite)." };
         var model = new Option<string?>("--model") { Description = "Default model for requests that name none (default: Serving:DefaultModel, else movies)." };
         var refresh = new Option<double?>("--refresh-seconds") { Description = "How often aliases are checked for a new version (default: Serving:RefreshInterval, else 30 s)." };
         var command = new Command("serve", "Serve the rank API (POST /api/rank, /api/rank/batch, /api/recommend, /api/feedback; models; health) on http://127.0.0.1:{port}.")
@@ -28,39 +28,26 @@ internal static class ServeCommand
                 DefaultModel = result.GetValue(model) ?? options.DefaultModel,
                 RefreshInterval = result.GetValue(refresh) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.RefreshInterval,
             };
-            AzuriteHost? azurite = null;
-            string? storage = StorageConnection.Resolve(result.GetValue(connection));
-            if (storage is null)
+            LocalPort.RequireFree(result.GetValue(port));
+            await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
+            if (storage.Started is not null)
             {
-                AnsiConsole.MarkupLine("No storage configured: starting an in-memory Azurite (models published to it are lost on exit).");
-                azurite = await AzuriteHost.StartAsync(cancellationToken: ct);
-                storage = azurite.ConnectionString;
                 // The endpoint, never the connection string: logs and consoles must not carry keys.
-                AnsiConsole.MarkupLine($"Storage: Azurite blob endpoint [bold]http://127.0.0.1:{azurite.BlobPort}/{AzuriteHost.DevelopmentAccount}[/]");
+                AnsiConsole.MarkupLine($"Storage: {Markup.Escape(storage.Describe())}");
             }
 
+            await using RankServer server = await RankServer.StartAsync(storage.ConnectionString, options, result.GetValue(port), LogLevel.Information, ct);
+            AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/] (OpenAPI: {server.Address}openapi/v1.json). Ctrl+C stops.");
             try
             {
-                await using RankServer server = await RankServer.StartAsync(storage, options, result.GetValue(port), LogLevel.Information, ct);
-                AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/] (OpenAPI: {server.Address}openapi/v1.json). Ctrl+C stops.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    AnsiConsole.MarkupLine("Stopping: flushing feedback and unloading models ...");
-                }
-
-                return RecsysCli.Success;
+                await Task.Delay(Timeout.Infinite, ct);
             }
-            finally
+            catch (OperationCanceledException)
             {
-                if (azurite is not null)
-                {
-                    await azurite.DisposeAsync();
-                }
+                AnsiConsole.MarkupLine("Stopping: flushing feedback and unloading models ...");
             }
+
+            return RecsysCli.Success;
         }, cancellationToken));
         return command;
     }

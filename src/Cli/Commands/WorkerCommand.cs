@@ -13,7 +13,7 @@ internal static class WorkerCommand
 {
     public static Command Create()
     {
-        var connection = new Option<string?>("--connection-string") { Description = $"Storage to work in (default: {StorageConnection.EnvironmentVariable}, else Azurite on port 10000)." };
+        var connection = new Option<string?>("--connection-string") { Description = $"Storage to work in (default: {StorageConnection.EnvironmentVariable}, else the local Azurite on port 10000, started if needed)." };
         var once = new Option<bool>("--once") { Description = "Stop when there is nothing left to do (instead of waiting for new drops)." };
         var poll = new Option<double>("--poll-seconds") { Description = "Pause between passes when idle.", DefaultValueFactory = _ => 2 };
         var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
@@ -25,12 +25,18 @@ internal static class WorkerCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
+            await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
+            if (storage.Started is not null)
+            {
+                AnsiConsole.MarkupLine($"Storage: {Markup.Escape(storage.Describe())}");
+            }
+
             // The same composition as the Functions train app, over Storage Queues: the flags become Pipeline settings.
             IConfiguration configuration = new ConfigurationBuilder()
                 .AddEnvironmentVariables()
                 .AddInMemoryCollection(new Dictionary<string, string?>
                 {
-                    ["Storage"] = StorageConnection.Require(result.GetValue(connection)),
+                    ["Storage"] = storage.ConnectionString,
                     [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = Invariant(TimeSpan.FromSeconds(result.GetValue(settle))),
                     [$"{PipelineOptions.Section}:{nameof(PipelineOptions.StageTimeout)}"] = Invariant(TimeSpan.FromMinutes(result.GetValue(stageTimeout))),
                 })

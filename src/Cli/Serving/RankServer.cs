@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -63,6 +64,15 @@ internal sealed class RankServer : IAsyncDisposable
         });
         WebApplication app = builder.Build();
         ServingHost serving = app.Services.GetRequiredService<ServingHost>();
+
+        // What the routing itself refuses (unknown route, wrong method, wrong media type) is problem+json too.
+        app.UseStatusCodePages(async context =>
+        {
+            HttpResponse response = context.HttpContext.Response;
+            response.ContentType = "application/problem+json";
+            var problem = new ProblemDetails("about:blank", ReasonPhrases.GetReasonPhrase(response.StatusCode), response.StatusCode, null, context.HttpContext.Request.Path);
+            await JsonSerializer.SerializeAsync(response.Body, problem, serving.Api.JsonOptions, context.HttpContext.RequestAborted);
+        });
         Map(app, serving.Api, options.MaxUploadBytes);
         var server = new RankServer(app, serving);
         try

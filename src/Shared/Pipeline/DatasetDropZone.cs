@@ -39,7 +39,7 @@ public sealed class DatasetDropZone
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            throw new ProblemException(ProblemTypes.AliasConflict, "Dataset file exists.", $"datasets/{name}/{file} was dropped before; datasets are never overwritten.", ex);
+            throw new ProblemException(ProblemTypes.DatasetExists, "Dataset file exists.", $"datasets/{name}/{file} was dropped before; datasets are never overwritten.", ex);
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class ModelRegistry
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            throw new ProblemException(ProblemTypes.AliasConflict, "Version already published.", $"{name}/{version} exists; versions are immutable.", ex);
+            throw new ProblemException(ProblemTypes.VersionExists, "Version already published.", $"{name}/{version} exists; versions are immutable.", ex);
         }
 
         return manifest;
@@ -153,7 +153,7 @@ public sealed class ModelRegistry
         {
             throw new ProblemException(
                 ProblemTypes.AliasConflict,
-                "Alias changed concurrently.",
+                ifMatch is null ? "Alias exists." : "Alias changed concurrently.",
                 ifMatch is null ? $"{name}/{alias} already exists; send its ETag in If-Match to move it." : $"{name}/{alias} no longer has ETag {ifMatch}; read it again and retry.",
                 ex);
         }

@@ -20,6 +20,8 @@ public static class ProblemTypes
     public static readonly ProblemType UnknownJob = new($"{Prefix}unknown-job", 404);
     public static readonly ProblemType UnknownVersion = new($"{Prefix}unknown-version", 404);
     public static readonly ProblemType AliasConflict = new($"{Prefix}alias-conflict", 409);
+    public static readonly ProblemType VersionExists = new($"{Prefix}version-exists", 409);
+    public static readonly ProblemType DatasetExists = new($"{Prefix}dataset-exists", 409);
     public static readonly ProblemType NoEmbeddings = new($"{Prefix}no-item-embeddings", 422);
     public static readonly ProblemType ModelUnavailable = new($"{Prefix}model-unavailable", 503);
     public static readonly ProblemType Overloaded = new($"{Prefix}overloaded", 503);

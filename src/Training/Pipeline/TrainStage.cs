@@ -101,7 +101,7 @@ public sealed class TrainStage : IPipelineStage
             {
                 await _storage.Registry.PublishAsync(model, output, cancellationToken);
             }
-            catch (Serving.ProblemException ex) when (ex.Type == Serving.ProblemTypes.AliasConflict)
+            catch (Serving.ProblemException ex) when (ex.Type == Serving.ProblemTypes.VersionExists)
             {
                 // Published by an earlier attempt that died before recording it: same version, nothing to do.
             }

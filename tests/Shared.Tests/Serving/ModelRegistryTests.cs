@@ -24,6 +24,17 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task SetAlias_OnAnExistingAliasWithoutIfMatch_SaysItExists_NotThatItChanged()
+    {
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
+
+        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.SetAliasAsync("movies", "champion", fixture.Version2, null, Ct));
+
+        Assert.Equal((ProblemTypes.AliasConflict, "Alias exists."), (error.Type, error.Title));
+        Assert.Contains("send its ETag in If-Match", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publish_SameVersionTwice_IsAConflictAndKeepsTheFirst()
     {
         ModelRegistry registry = await fixture.NewRegistryAsync();
@@ -31,7 +42,7 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
 
         var error = await Assert.ThrowsAsync<ProblemException>(() => registry.PublishAsync("movies", fixture.Folder1, Ct));
 
-        Assert.Equal(ProblemTypes.AliasConflict, error.Type);
+        Assert.Equal(ProblemTypes.VersionExists, error.Type);
     }
 
     [Fact]
