@@ -65,8 +65,13 @@ public sealed class ServiceBusStageTriggerTests : CloudHostTest
         var next = new PipelineMessage { Stage = PipelineStage.Evaluate, JobId = "job-3", Dataset = "shop", Version = "v1" };
         Host.Bus.Enqueue(Train, Message("job-3"));
 
-        await Trigger(new ScriptedStage(_ => [next])).HandleAsync(PipelineStage.Train, Host.Bus.Receive(Train)!, Host.Bus, Ct);
+        var log = new ListLogger();
 
+        await Trigger(new ScriptedStage(_ => [next]), log: log).HandleAsync(PipelineStage.Train, Host.Bus.Receive(Train)!, Host.Bus, Ct);
+
+        // What an operator follows in the log: each stage's start and end, and what comes next.
+        Assert.Equal("Job job-3: train bpr started (delivery 1).", log.Lines[0]);
+        Assert.Matches(@"^Job job-3: train bpr done in \d+\.\d s; next: evaluate /v1\.$", log.Lines[1]);
         Assert.Equal(0, Host.Bus.Count(Train));
         Assert.Equal(next, PipelineMessage.FromJson(Host.Bus.Receive(PipelineStorage.QueueName(PipelineStage.Evaluate))!.Body.ToString()));
     }
@@ -93,8 +98,8 @@ public sealed class ServiceBusStageTriggerTests : CloudHostTest
         Assert.Equal(JobStatus.Failed, (await Storage.Jobs.GetAsync("job-4", Ct))!.Status);
     }
 
-    private ServiceBusStageTrigger Trigger(IPipelineStage stage, int maxDeliveries = 5, TimeSpan? timeout = null) => new(
-        new StageRunner(Storage.Jobs, [stage])
+    private ServiceBusStageTrigger Trigger(IPipelineStage stage, int maxDeliveries = 5, TimeSpan? timeout = null, ListLogger? log = null) => new(
+        new StageRunner(Storage.Jobs, [stage], log)
         {
             MaxDeliveryCount = maxDeliveries,
             MaxBackoff = TimeSpan.FromMilliseconds(10),

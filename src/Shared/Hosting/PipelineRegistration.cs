@@ -25,7 +25,7 @@ public static class PipelineRegistration
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<TableServiceClient>()));
         services.TryAddSingleton<IPipelineSender>(sp => sp.GetRequiredService<PipelineStorage>());
         services.AddSingleton<IPipelineStage>(sp => new PrepareStage(sp.GetRequiredService<PipelineStorage>()));
-        services.AddSingleton<IPipelineStage>(sp => new EvaluateStage(sp.GetRequiredService<PipelineStorage>()));
+        services.AddSingleton<IPipelineStage>(sp => new EvaluateStage(sp.GetRequiredService<PipelineStorage>(), logger: sp.GetRequiredService<ILogger<EvaluateStage>>()));
         services.TryAddSingleton(sp =>
         {
             PipelineOptions options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Recsys.Evaluation;
 using Recsys.Features;
 using Recsys.Preparation;
@@ -16,18 +18,20 @@ namespace Recsys.Pipeline;
 /// the champion alias (ETag-guarded) when the promotion gate passes. The first version of a model becomes
 /// champion directly.
 /// </summary>
-public sealed class EvaluateStage : IPipelineStage
+public sealed partial class EvaluateStage : IPipelineStage
 {
     public const string ChampionAlias = "champion";
     public const int K = 10;
 
     private readonly PipelineStorage _storage;
     private readonly PromotionGate _gate;
+    private readonly ILogger _logger;
 
-    public EvaluateStage(PipelineStorage storage, PromotionGate? gate = null)
+    public EvaluateStage(PipelineStorage storage, PromotionGate? gate = null, ILogger? logger = null)
     {
         _storage = storage;
         _gate = gate ?? new PromotionGate();
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public PipelineStage Stage => PipelineStage.Evaluate;
@@ -54,6 +58,7 @@ public sealed class EvaluateStage : IPipelineStage
             await WriteReportAsync(model, version, challenger, cancellationToken);
 
             (bool promoted, string reason) = await PromoteAsync(model, version, data, challenger, cancellationToken);
+            Log.Decision(_logger, model, version, challenger.Metrics[MetricNames.Ndcg(K)], promoted ? $"promoted to {ChampionAlias}" : $"{ChampionAlias} kept", reason);
             await _storage.Jobs.CompleteAsync(message.JobId, key, new Dictionary<string, object>
             {
                 ["version"] = version,
@@ -136,5 +141,11 @@ public sealed class EvaluateStage : IPipelineStage
             string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Users, cancellationToken))["id"];
             return new Dataset(InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size), test, validation, items, users);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Model}/{Version}: nDCG@10 {Ndcg:0.0000}; {Outcome}: {Reason}")]
+        public static partial void Decision(ILogger logger, string model, string version, double ndcg, string outcome, string reason);
     }
 }

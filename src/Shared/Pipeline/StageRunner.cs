@@ -9,7 +9,7 @@ namespace Recsys.Pipeline;
 /// and decide between success, a permanent failure, a retry with backoff and the dead-letter queue, writing the
 /// job record for the last two. The transport only settles the message as the returned <see cref="StageOutcome"/> says.
 /// </summary>
-public sealed class StageRunner
+public sealed partial class StageRunner
 {
     private readonly JobStore _jobs;
     private readonly Dictionary<PipelineStage, IPipelineStage> _stages;
@@ -65,6 +65,8 @@ public sealed class StageRunner
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StageTimeout);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Log.StageStarted(_logger, message.JobId, Describe(stage, message), deliveryCount);
         try
         {
             // Run on the thread pool: a handler stuck in synchronous code must not hold the transport's loop.
@@ -81,7 +83,9 @@ public sealed class StageRunner
                 return await DeadLetterAsync(stage, message, "time-limit", $"{OverTime(stage)} and did not stop when cancelled", stuck: true, cancellationToken);
             }
 
-            return new StageOutcome.Succeeded(await work);
+            IReadOnlyList<PipelineMessage> next = await work;
+            Log.StageDone(_logger, message.JobId, Describe(stage, message), started.Elapsed.TotalSeconds, next.Count == 0 ? "nothing" : string.Join(", ", next.Select(n => Describe(n.Stage, n))));
+            return new StageOutcome.Succeeded(next);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -106,6 +110,14 @@ public sealed class StageRunner
         }
     }
 
+    /// <summary>"prepare shop", "train bpr", "evaluate shop/bpr-1a2b…": what a log line names.</summary>
+    private static string Describe(PipelineStage stage, PipelineMessage message) => stage switch
+    {
+        PipelineStage.Train => $"train {message.Training?.Architecture}",
+        PipelineStage.Evaluate => $"evaluate {message.Model}/{message.Version}",
+        _ => $"{PipelineStorage.QueueName(stage)} {message.Dataset}",
+    };
+
     private string OverTime(PipelineStage stage) =>
         $"the {PipelineStorage.QueueName(stage)} stage did not finish within its time limit ({StageTimeout})";
 
@@ -118,5 +130,14 @@ public sealed class StageRunner
 
         _logger.LogError("Dead-lettered a {Stage} message: {Reason}", stage, reason);
         return new StageOutcome.DeadLetter(code, reason, stuck);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Job {JobId}: {Stage} started (delivery {Delivery}).")]
+        public static partial void StageStarted(ILogger logger, string jobId, string stage, int delivery);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Job {JobId}: {Stage} done in {Seconds:0.0} s; next: {Next}.")]
+        public static partial void StageDone(ILogger logger, string jobId, string stage, double seconds, string next);
     }
 }
