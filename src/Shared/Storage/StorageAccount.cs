@@ -17,7 +17,7 @@ public static class StorageAccount
     public static (BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables) Create(IConfiguration configuration, string prefix = "Storage") =>
         Create(name => configuration[name.Replace("__", ":", StringComparison.Ordinal)], prefix);
 
-    public static (BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables) Create(Func<string, string?> setting, string prefix = "Storage")
+    private static (BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables) Create(Func<string, string?> setting, string prefix)
     {
         string? connectionString = setting(prefix);
         if (!string.IsNullOrEmpty(connectionString))
