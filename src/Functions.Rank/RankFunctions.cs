@@ -37,6 +37,11 @@ public sealed class RankFunctions(RankApi api, IOptions<ServingOptions> options)
     public async Task<IActionResult> GetModel([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
         Reply(await api.GetModelAsync(name, cancellationToken));
 
+    [Function("GetAlias")]
+    public async Task<IActionResult> GetAlias(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}/aliases/{alias}")] HttpRequest request, string name, string alias, CancellationToken cancellationToken) =>
+        Reply(await api.GetAliasAsync(name, alias, cancellationToken));
+
     [Function("SetAlias")]
     public async Task<IActionResult> SetAlias(
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request, string name, string alias, CancellationToken cancellationToken) =>

@@ -158,6 +158,39 @@ public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFi
     }
 
     [Fact]
+    public async Task AnExistingAlias_IsMovedOverHttp_WithTheETagReadFromIt()
+    {
+        await PublishAsync("movable", fixture.Folder1, "champion");
+        await PublishAsync("movable", fixture.Folder2, "challenger");
+        await using RankServer server = await StartAsync("movable");
+        using var http = new HttpClient { BaseAddress = server.Address };
+
+        using HttpResponseMessage read = await http.GetAsync("/api/models/movable/aliases/champion", Ct);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("v1", JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("version").GetString());
+        string etag = read.Headers.ETag!.ToString();
+
+        using var move = new HttpRequestMessage(HttpMethod.Put, "/api/models/movable/aliases/champion") { Content = JsonContent.Create(new { version = "v2" }) };
+        move.Headers.TryAddWithoutValidation("If-Match", etag);
+        using HttpResponseMessage moved = await http.SendAsync(move, Ct);
+        using var stale = new HttpRequestMessage(HttpMethod.Put, "/api/models/movable/aliases/champion") { Content = JsonContent.Create(new { version = "v1" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        using HttpResponseMessage conflict = await http.SendAsync(stale, Ct);
+        using HttpResponseMessage missing = await http.GetAsync("/api/models/movable/aliases/nightly", Ct);
+
+        Assert.True(moved.StatusCode == HttpStatusCode.OK, await moved.Content.ReadAsStringAsync(Ct));
+        Assert.NotEqual(etag, moved.Headers.ETag!.ToString());
+        using JsonDocument changed = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync(Ct));
+        Assert.Equal((HttpStatusCode.Conflict, "Alias changed concurrently."), (conflict.StatusCode, changed.RootElement.GetProperty("title").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using JsonDocument unknown = JsonDocument.Parse(await missing.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("/api/models/movable/aliases/nightly", unknown.RootElement.GetProperty("instance").GetString());
+
+        RankResponse ranked = (await (await http.PostAsJsonAsync("/api/rank", SixCandidates, Ct)).Content.ReadFromJsonAsync<RankResponse>(Ct))!;
+        Assert.Equal("v2", ranked.Version);
+    }
+
+    [Fact]
     public async Task DatasetUpload_DropsTheFileOnce_AndNeverOverwrites()
     {
         await PublishAsync("uploads", fixture.Folder1, "champion");

@@ -71,6 +71,21 @@ public sealed class RankFunctionsTests : IClassFixture<ServingFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task AProblemsInstance_IsTheRequestPath_NotTheRouteTemplate()
+    {
+        HttpContext context = Context("");
+        context.Request.Method = "GET";
+        context.Request.PathBase = "/api";
+        context.Request.Path = "/models/no-such-model";
+
+        (int status, JsonElement body) = await ExecuteAsync(await Functions.GetModel(context.Request, "no-such-model", Ct), context);
+
+        Assert.Equal(404, status);
+        Assert.Equal(ProblemTypes.UnknownModel.Uri, body.GetProperty("type").GetString());
+        Assert.Equal("/api/models/no-such-model", body.GetProperty("instance").GetString());
+    }
+
+    [Fact]
     public async Task UploadDataset_RaisesTheServersBodyLimitToMaxUploadBytes_AndStoresTheWholeFile()
     {
         // 11.2 MB: above the 8 MB the server started this request with, below this configuration's 12 MiB.

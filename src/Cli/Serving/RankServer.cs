@@ -112,6 +112,8 @@ internal sealed class RankServer : IAsyncDisposable
             .Accepts<FeedbackRequest>("application/json").Produces<FeedbackResponse>(202).ProducesProblem(400);
         app.MapGet("/api/models", (CancellationToken ct) => Reply(api, api.ListModelsAsync(ct))).Produces<IReadOnlyList<ModelEntry>>();
         app.MapGet("/api/models/{name}", (string name, CancellationToken ct) => Reply(api, api.GetModelAsync(name, ct))).Produces<ModelEntry>().ProducesProblem(404);
+        app.MapGet("/api/models/{name}/aliases/{alias}", (string name, string alias, CancellationToken ct) => Reply(api, api.GetAliasAsync(name, alias, ct)))
+            .Produces<AliasPointer>().ProducesProblem(404);
         app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>
                 Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
             .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
@@ -132,10 +134,11 @@ internal sealed class RankServer : IAsyncDisposable
 
     private static async Task<IResult> Reply(RankApi api, Task<ApiResult> pending) => new JsonReply(await pending, api.JsonOptions);
 
-    private sealed class JsonReply(ApiResult result, JsonSerializerOptions options) : IResult
+    private sealed class JsonReply(ApiResult answer, JsonSerializerOptions options) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
+            ApiResult result = answer.At(httpContext.Request.PathBase + httpContext.Request.Path);
             HttpResponse response = httpContext.Response;
             response.StatusCode = result.Status;
             response.ContentType = result.ContentType;

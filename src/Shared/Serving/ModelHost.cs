@@ -19,6 +19,7 @@ public sealed class ModelHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string Model, string Alias), AliasSlot> _slots = new();
     private readonly ConcurrentDictionary<(string Model, string Alias), (string ETag, string Reason)> _refused = new();
+    private readonly ConcurrentDictionary<(string Model, string Alias), string> _expected = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _storageFailed = new(0);
     private Task? _refreshLoop;
@@ -84,12 +85,31 @@ public sealed class ModelHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Declares an alias this host exists to serve (the default model): loads it now and, while it cannot be
+    /// loaded, keeps trying on every refresh and reports health as degraded with the reason, rather than
+    /// "healthy" with nothing loaded. Returns that reason, or null once it is loaded.
+    /// </summary>
+    public async Task<string?> ExpectAsync(string model, string alias, CancellationToken cancellationToken = default)
+    {
+        _expected.TryAdd((model, alias), "not loaded yet");
+        return await LoadExpectedAsync((model, alias), cancellationToken);
+    }
+
     /// <summary>Checks every held alias now (also what the background loop does), swapping in new versions.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         foreach (var (key, slot) in _slots)
         {
             await RefreshAsync(key.Model, key.Alias, slot, cancellationToken);
+        }
+
+        foreach (var key in _expected.Keys)
+        {
+            if (!_slots.TryGetValue(key, out AliasSlot? slot) || Volatile.Read(ref slot.Current) is null)
+            {
+                await LoadExpectedAsync(key, cancellationToken);
+            }
         }
     }
 
@@ -105,7 +125,13 @@ public sealed class ModelHost : IAsyncDisposable
             .Select(s => new LoadedModelInfo(s.Key.Model, s.Key.Alias, s.Current!.Model.Version, s.Current.Model.Provider.ToString(), s.Current.LoadedAt, s.Slot.Degraded))
             .OrderBy(m => m.Model, StringComparer.Ordinal).ThenBy(m => m.Alias, StringComparer.Ordinal)
             .ToList();
-        return new HealthReport(models.Any(m => m.Degraded is not null) ? "degraded" : "healthy", Provider.ToString(), models);
+        var unavailable = _expected
+            .Where(e => !models.Any(m => (m.Model, m.Alias) == e.Key))
+            .Select(e => $"{e.Key.Model}/{e.Key.Alias}: {e.Value}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        string status = unavailable.Count > 0 || models.Any(m => m.Degraded is not null) ? "degraded" : "healthy";
+        return new HealthReport(status, Provider.ToString(), models, unavailable);
     }
 
     public async ValueTask DisposeAsync()
@@ -126,6 +152,27 @@ public sealed class ModelHost : IAsyncDisposable
 
         _stopping.Dispose();
         _storageFailed.Dispose();
+    }
+
+    private async Task<string?> LoadExpectedAsync((string Model, string Alias) key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using ModelLease lease = await AcquireAsync(key.Model, key.Alias, cancellationToken);
+            // What health says should it be unloaded later (only the memory budget unloads a model).
+            _expected[key] = "unloaded to stay within the memory budget; loads again on the next request or refresh";
+            return null;
+        }
+        catch (ProblemException ex)
+        {
+            if (_expected.TryGetValue(key, out string? before) && before != ex.Detail)
+            {
+                _logger.LogWarning("{Model}/{Alias} is not being served: {Reason} Health reports degraded until it can be loaded.", key.Model, key.Alias, ex.Detail);
+            }
+
+            _expected[key] = ex.Detail ?? ex.Message;
+            return _expected[key];
+        }
     }
 
     private async Task RefreshAsync(string model, string alias, AliasSlot slot, CancellationToken cancellationToken)
@@ -317,6 +364,7 @@ public sealed class ModelHost : IAsyncDisposable
 }
 
 /// <summary>What <c>GET /api/health</c> returns.</summary>
-public sealed record HealthReport(string Status, string ExecutionProvider, IReadOnlyList<LoadedModelInfo> Models);
+/// <param name="Unavailable">The default model's alias when it is not loaded, with the reason (then the status is degraded).</param>
+public sealed record HealthReport(string Status, string ExecutionProvider, IReadOnlyList<LoadedModelInfo> Models, IReadOnlyList<string> Unavailable);
 
 public sealed record LoadedModelInfo(string Model, string Alias, string Version, string Provider, DateTimeOffset LoadedAt, string? Degraded);

@@ -77,6 +77,17 @@ public sealed class RankApi
             Ok(await _host.Registry.GetModelAsync(name, cancellationToken)
                 ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown model.", $"There is no model '{name}'.")));
 
+    /// <summary>The version an alias points at, with its ETag (also the response's <c>ETag</c>) to send as <c>If-Match</c> when moving it.</summary>
+    public Task<ApiResult> GetAliasAsync(string name, string alias, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
+        {
+            ResourceName.Require(name, "model");
+            ResourceName.Require(alias, "alias");
+            AliasPointer pointer = await _host.Registry.ReadAliasAsync(name, alias, cancellationToken)
+                ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown alias.", $"Model '{name}' has no alias '{alias}'.");
+            return new ApiResult(200, pointer, pointer.ETag);
+        });
+
     /// <summary>Moves an alias; <paramref name="ifMatch"/> is the alias's current ETag (none: create only).</summary>
     public Task<ApiResult> SetAliasAsync(string name, string alias, Stream body, string? ifMatch, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/models/{name}/aliases/{alias}", async () =>

@@ -43,18 +43,12 @@ public sealed class ServingHost : IAsyncDisposable
         return new ServingHost(host, feedback, api, registry, profiles);
     }
 
-    /// <summary>Loads the default model's alias now, so the first request does not pay for it; a missing model is not an error yet.</summary>
-    public async Task WarmAsync(ServingOptions options, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using ModelLease lease = await Host.AcquireAsync(options.DefaultModel, options.DefaultAlias, cancellationToken);
-        }
-        catch (ProblemException)
-        {
-            // Nothing published yet: the first request reports it.
-        }
-    }
+    /// <summary>
+    /// Loads the default model's alias now, so the first request does not pay for it. A model not published yet
+    /// does not stop the host: health says degraded with the reason until it is published and loaded.
+    /// </summary>
+    public Task WarmAsync(ServingOptions options, CancellationToken cancellationToken = default) =>
+        Host.ExpectAsync(options.DefaultModel, options.DefaultAlias, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -38,6 +38,30 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task AnExpectedModelNotPublishedYet_IsDegradedWithTheReason_UntilItIsPublished()
+    {
+        ModelRegistry registry = await fixture.NewRegistryAsync();
+        await using var host = new ModelHost(registry, Options);
+
+        string? reason = await host.ExpectAsync("books", "champion", Ct);
+
+        HealthReport waiting = host.Health();
+        Assert.Equal("degraded", waiting.Status);
+        Assert.Empty(waiting.Models);
+        Assert.Equal(["books/champion: Model 'books' has no alias 'champion'."], waiting.Unavailable);
+        Assert.Equal("Model 'books' has no alias 'champion'.", reason);
+
+        await registry.PublishAsync("books", fixture.Folder1, Ct);
+        await registry.SetAliasAsync("books", "champion", fixture.Version1, null, Ct);
+        await host.RefreshAsync(Ct);
+
+        HealthReport serving = host.Health();
+        Assert.Equal("healthy", serving.Status);
+        Assert.Empty(serving.Unavailable);
+        Assert.Equal(("books", "v1"), (Assert.Single(serving.Models).Model, serving.Models[0].Version));
+    }
+
+    [Fact]
     public async Task Rank_TopExcludeAndSeenHistory_AreAppliedAfterScoring()
     {
         var (_, host, service) = await ServeAsync();
