@@ -13,7 +13,9 @@ namespace Recsys.Serving;
 /// Appends feedback events, as JSON lines, to append blobs <c>events/{yyyy}/{MM}/{dd}/{instance}.jsonl</c>,
 /// off the request path: requests only enqueue; a background writer flushes every second or every 1,000
 /// events, and once more on shutdown. A failed append keeps its events and retries them, so nothing accepted
-/// is lost while the process lives.
+/// is lost while the process lives and storage comes back before shutdown. The queue is bounded
+/// (<see cref="Capacity"/>): when storage is slow or gone, requests are refused rather than memory growing; and
+/// shutdown waits at most <see cref="ShutdownDeadline"/> for the last writes, then logs what it could not write.
 /// </summary>
 public sealed class FeedbackSink : IAsyncDisposable
 {
@@ -26,7 +28,9 @@ public sealed class FeedbackSink : IAsyncDisposable
     private readonly string _instance = InstanceName();
     private readonly Task _writer;
     private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _abandon = new();
     private long _written;
+    private long _queued;
 
     public FeedbackSink(BlobContainerClient container, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -39,14 +43,29 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// <summary>Events appended to storage so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Queues events; false only after shutdown began.</summary>
+    /// <summary>Most events held in memory, queued or being appended; a request that would pass it is refused.</summary>
+    public int Capacity { get; init; } = 100_000;
+
+    /// <summary>How long shutdown waits for queued events to be appended before giving them up.</summary>
+    public TimeSpan ShutdownDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Queues all of <paramref name="events"/> or none: false when the queue is full or shutdown began.</summary>
     public bool TryAccept(IReadOnlyList<FeedbackEvent> events)
     {
-        DateTimeOffset now = _time.GetUtcNow();
-        foreach (FeedbackEvent e in events)
+        // Room is reserved for the whole request first, so a refused request leaves nothing half-queued.
+        if (Interlocked.Add(ref _queued, events.Count) > Capacity)
         {
+            Interlocked.Add(ref _queued, -events.Count);
+            return false;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        for (int i = 0; i < events.Count; i++)
+        {
+            FeedbackEvent e = events[i];
             if (!_channel.Writer.TryWrite(e.Timestamp is null ? e with { Timestamp = now } : e))
             {
+                Interlocked.Add(ref _queued, -(events.Count - i)); // shutdown began mid-request
                 return false;
             }
         }
@@ -54,11 +73,27 @@ public sealed class FeedbackSink : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Stops accepting and writes everything queued.</summary>
+    /// <summary>Stops accepting and writes everything queued, giving up after <see cref="ShutdownDeadline"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
-        await _writer;
+        try
+        {
+            await _writer.WaitAsync(ShutdownDeadline);
+        }
+        catch (TimeoutException)
+        {
+            await _abandon.CancelAsync();
+            await _writer;
+        }
+
+        long lost = Interlocked.Read(ref _queued);
+        if (lost > 0)
+        {
+            _logger.LogError("{Lost} feedback events were not written: storage could not be reached before the shutdown deadline ({Deadline}).", lost, ShutdownDeadline);
+        }
+
+        _abandon.Dispose();
     }
 
     private async Task WriteLoopAsync()
@@ -85,17 +120,25 @@ public sealed class FeedbackSink : IAsyncDisposable
                 }
             }
 
-            while (reader.TryRead(out FeedbackEvent? e) && batch.Count < BatchSize * 10)
+            while (batch.Count < BatchSize * 10 && reader.TryRead(out FeedbackEvent? e)) // count first: a read event is never dropped
             {
                 batch.Add(e);
             }
 
-            await AppendWithRetryAsync(batch);
+            try
+            {
+                await AppendWithRetryAsync(batch, _abandon.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // shutdown deadline passed; DisposeAsync reports what was left
+            }
+
             batch.Clear();
         }
     }
 
-    private async Task AppendWithRetryAsync(List<FeedbackEvent> batch)
+    private async Task AppendWithRetryAsync(List<FeedbackEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
@@ -115,22 +158,25 @@ public sealed class FeedbackSink : IAsyncDisposable
             {
                 DateTimeOffset now = _time.GetUtcNow();
                 AppendBlobClient blob = _container.GetAppendBlobClient($"{now:yyyy}/{now:MM}/{now:dd}/{_instance}.jsonl");
-                await blob.CreateIfNotExistsAsync();
+                await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 using var stream = new MemoryStream(bytes, writable: false);
-                await blob.AppendBlockAsync(stream);
+                await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
                 Interlocked.Add(ref _written, batch.Count);
+                Interlocked.Add(ref _queued, -batch.Count);
                 return;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
+            {
+                // Fresh storage: expected once, not a failure worth a warning.
+                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
             {
-                if (ex is Azure.RequestFailedException { Status: 404 })
-                {
-                    await _container.CreateIfNotExistsAsync();
-                }
-
+                // The status and error code, not the message: the storage message carries the whole XML error body.
+                string reason = ex is Azure.RequestFailedException failed && failed.Status != 0 ? $"{failed.Status} {failed.ErrorCode}" : ex.GetBaseException().Message;
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
-                _logger.LogWarning("Appending {Count} feedback events failed (attempt {Attempt}): {Reason}; retrying in {Delay}.", batch.Count, attempt, ex.Message, delay);
-                await Task.Delay(delay);
+                _logger.LogWarning("Appending {Count} feedback events failed (attempt {Attempt}): {Reason}; retrying in {Delay}.", batch.Count, attempt, reason, delay);
+                await Task.Delay(delay, cancellationToken);
             }
         }
     }

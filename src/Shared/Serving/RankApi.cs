@@ -54,7 +54,7 @@ public sealed class RankApi
             _validator.Check(request);
             return _feedback.TryAccept(request.Events!)
                 ? new ApiResult(202, new FeedbackResponse(request.Events!.Count))
-                : throw new ProblemException(ProblemTypes.Overloaded, "Shutting down.", "The server is stopping; send the feedback again.");
+                : throw new ProblemException(ProblemTypes.Overloaded, "Feedback not accepted.", "The feedback queue is full (storage is slow or unreachable) or the server is stopping; none of these events were kept: send them again later.");
         });
 
     public Task<ApiResult> ListModelsAsync(CancellationToken cancellationToken = default) =>

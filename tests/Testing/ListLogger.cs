@@ -1,11 +1,21 @@
 using Microsoft.Extensions.Logging;
 
-namespace Recsys.Cloud.Tests;
+namespace Recsys.Testing;
 
 /// <summary>Keeps the formatted lines a component logs, for tests that assert what an operator would read.</summary>
-internal sealed class ListLogger : ILogger
+public sealed class ListLogger : ILogger
 {
     private readonly List<string> _lines = [];
+    private readonly List<LogLevel> _levels = [];
+
+    /// <summary>The lines logged at <paramref name="level"/> or above.</summary>
+    public IReadOnlyList<string> AtLeast(LogLevel level)
+    {
+        lock (_lines)
+        {
+            return [.. _lines.Where((_, i) => _levels[i] >= level)];
+        }
+    }
 
     public IReadOnlyList<string> Lines
     {
@@ -28,6 +38,7 @@ internal sealed class ListLogger : ILogger
         lock (_lines)
         {
             _lines.Add(formatter(state, exception));
+            _levels.Add(logLevel);
         }
     }
 }

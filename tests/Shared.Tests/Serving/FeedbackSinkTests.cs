@@ -1,0 +1,60 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
+using Recsys.Serving;
+using Recsys.Testing;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Serving;
+
+/// <summary>The feedback writer at its edges: fresh storage, a full queue, and shutdown while storage is gone.</summary>
+public sealed class FeedbackSinkTests(ServingFixture fixture) : IClassFixture<ServingFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static FeedbackEvent[] Events(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => new FeedbackEvent { UserId = "u1", ItemId = $"{i}", Type = "click" })];
+
+    /// <summary>A container on a port nothing listens on, with no client retries: every append fails at once.</summary>
+    private static BlobContainerClient Unreachable() =>
+        new(new Uri("http://127.0.0.1:9/devstoreaccount1/events"), new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
+
+    [Fact]
+    public async Task TheFirstWrite_OnStorageWithoutTheContainer_CreatesIt_WithoutAWarning()
+    {
+        BlobContainerClient events = fixture.Storage.GetBlobContainerClient($"events-{Guid.NewGuid():N}");
+        var log = new ListLogger();
+        var sink = new FeedbackSink(events, log);
+
+        Assert.True(sink.TryAccept(Events(3)));
+        await sink.DisposeAsync();
+
+        Assert.Equal(3, sink.Written);
+        Assert.Empty(log.AtLeast(LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task AFullQueue_RefusesARequestAsAWhole_AndAcceptsAgainWhenThereIsRoom()
+    {
+        var sink = new FeedbackSink(Unreachable(), time: null) { Capacity = 5, ShutdownDeadline = TimeSpan.Zero };
+        await using var _ = sink;
+
+        Assert.True(sink.TryAccept(Events(3)));
+        Assert.False(sink.TryAccept(Events(3)), "accepting 3 more would pass the capacity of 5");
+        Assert.True(sink.TryAccept(Events(2)), "2 more fit exactly; the refused request took no room");
+        Assert.False(sink.TryAccept(Events(1)));
+    }
+
+    [Fact]
+    public async Task Shutdown_WhileStorageIsUnreachable_EndsAtTheDeadline_AndSaysHowManyEventsWereLost()
+    {
+        var log = new ListLogger();
+        var sink = new FeedbackSink(Unreachable(), log) { ShutdownDeadline = TimeSpan.FromSeconds(1) };
+        Assert.True(sink.TryAccept(Events(4)));
+
+        // Without a deadline this never returns: the writer retries for as long as the process lives.
+        await sink.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal(0, sink.Written);
+        Assert.Contains(log.AtLeast(LogLevel.Error), line => line.Contains("4 feedback events were not written", StringComparison.Ordinal));
+    }
+}
