@@ -191,6 +191,25 @@ public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFi
     }
 
     [Fact]
+    public async Task ServeFrom_AnExportedFolder_IsServedUnderTheFolderName_AndASecondStartReusesIt()
+    {
+        string folder = fixture.Temp.Combine($"picks-{Guid.NewGuid():N}"[..14]);
+        await TestModels.WritePackageAsync(fixture.Prepared, folder, "v1", direction: 1);
+        string name = Path.GetFileName(folder);
+
+        FolderServing.Published first = await FolderServing.PublishAsync(fixture.Storage, folder, null, "champion", Ct);
+        FolderServing.Published second = await FolderServing.PublishAsync(fixture.Storage, folder, null, "champion", Ct);
+
+        Assert.Equal((name, "v1", "champion", (string?)null, true), (first.Model, first.Version, first.Alias, first.Previous, first.Uploaded));
+        Assert.Equal((name, "v1", false), (second.Model, second.Version, second.Uploaded));
+        await using RankServer server = await StartAsync(name);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        RankResponse ranked = (await (await http.PostAsJsonAsync("/api/rank", SixCandidates, Ct)).Content.ReadFromJsonAsync<RankResponse>(Ct))!;
+        Assert.Equal((name, "v1", "champion"), (ranked.Model, ranked.Version, ranked.Variant));
+        Assert.Equal(["6", "5", "4"], ranked.Items.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task DatasetUpload_DropsTheFileOnce_AndNeverOverwrites()
     {
         await PublishAsync("uploads", fixture.Folder1, "champion");

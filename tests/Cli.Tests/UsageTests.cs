@@ -35,6 +35,19 @@ public sealed class UsageTests
     }
 
     [Fact]
+    public async Task ServeFrom_AFolderThatIsNotAModel_ExitsTwo_BeforeAnyStorageWork()
+    {
+        using var empty = new TempFolder();
+        using var console = new ConsoleCapture();
+
+        // Storage on a port nothing listens on: reaching it would fail differently (exit 1) and slowly.
+        int exit = await RecsysCli.RunAsync(["serve", "--port", "0", "--from", empty.Path, "--connection-string", "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://127.0.0.1:9"]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Equal($"error: --from '{empty.Path}' is not an exported model folder (no manifest.json); `recsys train --output` writes one.", console.Error.Trim());
+    }
+
+    [Fact]
     public async Task Serve_OnATakenPort_SaysSoAtOnce_InOneLine()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
