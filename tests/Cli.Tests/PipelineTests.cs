@@ -127,6 +127,19 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UploadingTheReadyFile_ReturnsTheJobTheWatcherThenStarts()
+    {
+        var drop = new DatasetDropZone(_storage.Container(PipelineStorage.Datasets));
+        DatasetUpload ratings = await drop.UploadAsync("posted", "ratings.csv", new MemoryStream("userId,movieId,rating\n1,2,5\n"u8.ToArray()), null, Ct);
+        DatasetUpload ready = await drop.UploadAsync("posted", DatasetWatcher.ReadyFileName, new MemoryStream("done"u8.ToArray()), null, Ct);
+
+        Assert.Equal((null, null, "Upload recsys-ready last to start the job."), (ratings.JobId, ratings.Job, ratings.Next));
+        Assert.Equal(1, await new DatasetWatcher(_storage) { RequireReadyFile = true }.ScanAsync(cancellationToken: Ct));
+        string started = Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "posted", Ct));
+        Assert.Equal((started, $"/api/jobs/{started}", (string?)null), (ready.JobId, ready.Job, ready.Next));
+    }
+
+    [Fact]
     public async Task WithoutItsReadyFile_ADropIsNeverTaken_WhenTheWatcherRequiresOne()
     {
         await DropAsync("unready");

@@ -35,7 +35,14 @@ public sealed class DatasetDropZone
                 new LimitedStream(body, MaxBytes),
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken);
-            return new DatasetUpload(name, file!, info.ETag.ToString());
+            if (file != DatasetWatcher.ReadyFileName)
+            {
+                return new DatasetUpload(name, file!, info.ETag.ToString(), null, null, $"Upload {DatasetWatcher.ReadyFileName} last to start the job.");
+            }
+
+            // The ready file completes the drop: the job it starts is known now, so the caller can follow it.
+            string jobId = await DatasetWatcher.JobIdOfDropAsync(_datasets, name, cancellationToken);
+            return new DatasetUpload(name, file!, info.ETag.ToString(), jobId, $"/api/jobs/{jobId}", null);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -85,5 +92,8 @@ public sealed class DatasetDropZone
     }
 }
 
-/// <summary>The dropped file.</summary>
-public sealed record DatasetUpload(string Dataset, string File, string ETag);
+/// <summary>The dropped file; once the ready file completes the drop, the job it starts and where to follow it.</summary>
+/// <param name="JobId">The job the completed drop starts (null until the ready file is uploaded).</param>
+/// <param name="Job">The job's route, <c>/api/jobs/{id}</c>.</param>
+/// <param name="Next">What the caller still has to do, when the drop is not complete.</param>
+public sealed record DatasetUpload(string Dataset, string File, string ETag, string? JobId, string? Job, string? Next);

@@ -46,6 +46,21 @@ public sealed class DatasetWatcher
     /// <summary>The job id of a dataset drop: its name and content fingerprint, so a re-scan maps to the same job.</summary>
     public static string JobId(string dataset, string fingerprint) => $"{(dataset.Length > 40 ? dataset[..40] : dataset)}-{fingerprint}";
 
+    /// <summary>
+    /// The job id the drop of <paramref name="dataset"/> gets from its current content: what the watcher assigns once
+    /// the folder is complete, as long as nothing is added to it afterwards.
+    /// </summary>
+    public static async Task<string> JobIdOfDropAsync(BlobContainerClient datasets, string dataset, CancellationToken cancellationToken = default)
+    {
+        var blobs = new List<BlobItem>();
+        await foreach (BlobItem blob in datasets.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{dataset}/" }, cancellationToken))
+        {
+            blobs.Add(blob);
+        }
+
+        return JobId(dataset, Fingerprint(blobs));
+    }
+
     /// <summary>The jobs started so far for drops of <paramref name="dataset"/>, one per fingerprint.</summary>
     public static async Task<IReadOnlyList<string>> JobIdsAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken = default)
     {
