@@ -6,6 +6,9 @@ namespace Recsys.Training;
 /// <summary>Registers the neural models of this library in a <see cref="ModelCatalog"/>.</summary>
 public static class TrainingModels
 {
+    /// <summary>The architecture names <c>recsys train</c> and the train stage accept.</summary>
+    public static IReadOnlyCollection<string> Names { get; } = [.. new ModelCatalog().WithTrainingModels().All.Select(m => m.Name)];
+
     public static ModelCatalog WithTrainingModels(this ModelCatalog catalog, IProgress<EpochReport>? progress = null) => catalog
         .Add(new ModelDescriptor("bpr", "Matrix factorisation with the BPR pair-wise loss (64 dimensions, early stopping on validation nDCG@10).", () => new NeuralRecommender("bpr", progress: progress)))
         .Add(new ModelDescriptor("ranknet", "Matrix factorisation with the RankNet pair-wise loss on graded pairs (5 above 3, rated above unobserved).", () => new NeuralRecommender("ranknet", progress: progress)))

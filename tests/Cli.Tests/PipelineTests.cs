@@ -169,6 +169,57 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Null(await _storage.Registry.GetModelAsync("broken", Ct));
     }
 
+    [Theory]
+    [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, dcn, multdae, neumf, ranknet, sasrec.")]
+    [InlineData("""{ "prepare": { "split": "random" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: ")]
+    [InlineData("""{ "prepare": { "items": "../secrets.csv" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.items must name a file in the dropped folder, not '../secrets.csv'.")]
+    public async Task ABadPlan_FailsTheJobBeforeAnythingIsPrepared(string plan, string error)
+    {
+        var before = await DropAsync("badplan", plan: plan);
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        JobView job = await OnlyJobAsync("badplan");
+        StageRecord prepare = Assert.Single(job.Stages);
+        Assert.Equal((JobStatus.Failed, JobStatus.Failed), (job.Status, prepare.Status));
+        Assert.StartsWith(error, prepare.Error, StringComparison.Ordinal);
+        Assert.Null(prepare.Details);
+        Assert.False(await _storage.Container(PipelineStorage.Prepared).ExistsAsync(Ct) && await AnyAsync(_storage.Container(PipelineStorage.Prepared), "badplan/"));
+        Assert.Equal(before, await SnapshotAsync("badplan"));
+    }
+
+    [Fact]
+    public async Task ThePlansPrepareBlock_ReadsAGenericFile_WithItsColumnsAndItemsFile()
+    {
+        // Header names no reader guesses, a second data-like file (the items), and a leave-last-out split.
+        var ratings = new StringBuilder("listener\tartist\tplays\twhen\n");
+        for (int user = 1; user <= 30; user++)
+        {
+            for (int item = 1; item <= 8; item++)
+            {
+                ratings.Append(FormattableString.Invariant($"{user}\t{((user + item) % 20) + 1}\t{item}\t{1_000 + item}\n"));
+            }
+        }
+
+        string plan = """
+            { "prepare": { "format": "csv", "columns": "user=listener,item=artist,rating=plays,timestamp=when", "items": "artists.csv", "split": "leave-last-out" },
+              "models": [ { "architecture": "bpr", "epochs": 1 } ] }
+            """;
+        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync("plays/plays.tsv", BinaryData.FromString(ratings.ToString()), Ct);
+        await datasets.UploadBlobAsync("plays/artists.csv", BinaryData.FromString("id,title,genres\n" + string.Join('\n', Enumerable.Range(1, 20).Select(i => $"{i},Artist {i},Rock")) + "\n"), Ct);
+        await datasets.UploadBlobAsync($"plays/{TrainingPlan.FileName}", BinaryData.FromString(plan), Ct);
+        Assert.Equal(1, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero }.ScanAsync(cancellationToken: Ct));
+        QueueMessage sent = Assert.Single((await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
+
+        IReadOnlyList<PipelineMessage> next = await new PrepareStage(_storage, Training.TrainingModels.Names).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
+
+        StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "plays", Ct)), PrepareStage.StageKey, Ct))!;
+        Assert.Equal((240L, 30L, 20L, 0L), (prepared.Details!["interactions"].GetInt64(), prepared.Details["users"].GetInt64(), prepared.Details["items"].GetInt64(), prepared.Details["rejected"].GetInt64()));
+        Assert.Equal("bpr", Assert.Single(next).Training!.Architecture);
+    }
+
     [Fact]
     public async Task UnreadableMessage_GoesToThePoisonQueueWithTheReason()
     {
@@ -247,5 +298,15 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(JobStatus.Completed, record.Status);
         Assert.True(record.Details!["resumed"].GetBoolean());
         Assert.Equal(PipelineStage.Evaluate, Assert.Single(next).Stage);
+    }
+
+    private static async Task<bool> AnyAsync(BlobContainerClient container, string prefix)
+    {
+        await foreach (BlobItem _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, Ct))
+        {
+            return true;
+        }
+
+        return false;
     }
 }

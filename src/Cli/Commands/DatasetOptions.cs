@@ -68,15 +68,7 @@ internal sealed class DatasetOptions
 
     public PrepareOptions ToPrepareOptions(ParseResult result, string localDataset)
     {
-        string? implicitValue = result.GetValue(Implicit);
-        float? minRating = null;
-        if (implicitValue is not null && !implicitValue.Equals("all", StringComparison.OrdinalIgnoreCase))
-        {
-            minRating = float.TryParse(implicitValue, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float v)
-                ? v
-                : throw new DatasetException($"--implicit: '{implicitValue}' is neither 'all' nor a rating.");
-        }
-
+        (bool implicitAll, float? minRating) = PrepareOptions.ParseImplicit(result.GetValue(Implicit));
         return new PrepareOptions
         {
             Dataset = localDataset,
@@ -86,7 +78,7 @@ internal sealed class DatasetOptions
             Split = SplitMethodNames.Parse(result.GetValue(Split)!),
             Ratios = PrepareOptions.ParseRatios(result.GetValue(Ratio)!),
             Seed = result.GetValue(Seed),
-            ImplicitAll = implicitValue?.Equals("all", StringComparison.OrdinalIgnoreCase) == true,
+            ImplicitAll = implicitAll,
             ImplicitMinRating = minRating,
             KCore = result.GetValue(KCore),
         };

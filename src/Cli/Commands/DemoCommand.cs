@@ -153,7 +153,7 @@ internal static class DemoCommand
         // Training is the long step: one line per epoch, as its checkpoint is stored.
         IPipelineStage[] stages =
         [
-            new PrepareStage(storage),
+            new PrepareStage(storage, Training.TrainingModels.Names),
             new Training.Pipeline.TrainStage(storage, onEpoch: (message, e) => AnsiConsole.MarkupLine(System.FormattableString.Invariant(
                 $"            {message.Training!.Architecture} epoch {e.Epoch,2}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0}/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}"))),
             new EvaluateStage(storage),

@@ -17,8 +17,14 @@ public sealed class PrepareStage : IPipelineStage
     public const string StageKey = "prepare";
 
     private readonly PipelineStorage _storage;
+    private readonly IReadOnlyCollection<string>? _trainable;
 
-    public PrepareStage(PipelineStorage storage) => _storage = storage;
+    /// <param name="trainable">The architectures the train stage knows; a plan naming another fails here, before prepare runs.</param>
+    public PrepareStage(PipelineStorage storage, IReadOnlyCollection<string>? trainable = null)
+    {
+        _storage = storage;
+        _trainable = trainable;
+    }
 
     public PipelineStage Stage => PipelineStage.Prepare;
 
@@ -52,8 +58,19 @@ public sealed class PrepareStage : IPipelineStage
                     local = folder;
                 }
             }
+
+            PrepareOptions options = (plan.Prepare ?? new PlannedPreparation()).ToOptions(local, message.Dataset);
+            if (options.ItemsFile is { } items)
+            {
+                // Item metadata sits beside the ratings in the drop; moved aside so the folder has one data file.
+                string aside = Path.Combine(temp, "items", Path.GetFileName(items));
+                Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+                File.Move(File.Exists(items) ? items : throw new DatasetException($"prepare.items: datasets/{message.Dataset}/{Path.GetFileName(items)} was not dropped."), aside);
+                options = options with { Dataset = folder, ItemsFile = aside };
+            }
+
             var output = new BlobPreparedOutput(_storage.Container(PipelineStorage.Prepared), message.Dataset);
-            PrepareResult result = await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = local, Name = message.Dataset }, output, cancellationToken: cancellationToken);
+            PrepareResult result = await DatasetPreparer.PrepareAsync(options, output, cancellationToken: cancellationToken);
             await _storage.Jobs.CompleteAsync(message.JobId, StageKey, new Dictionary<string, object>
             {
                 ["contentHash"] = result.ContentHash,
@@ -84,12 +101,23 @@ public sealed class PrepareStage : IPipelineStage
     {
         try
         {
-            var content = await _storage.Container(PipelineStorage.Datasets).GetBlobClient($"{message.Dataset}/{TrainingPlan.FileName}").DownloadContentAsync(cancellationToken);
-            return TrainingPlan.FromJson(content.Value.Content.ToString());
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return TrainingPlan.Default;
+            TrainingPlan plan;
+            try
+            {
+                var content = await _storage.Container(PipelineStorage.Datasets).GetBlobClient($"{message.Dataset}/{TrainingPlan.FileName}").DownloadContentAsync(cancellationToken);
+                plan = TrainingPlan.FromJson(content.Value.Content.ToString());
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                plan = TrainingPlan.Default;
+            }
+
+            if (_trainable is not null)
+            {
+                plan.RequireTrainable(_trainable);
+            }
+
+            return plan;
         }
         catch (Exception ex) when (ex is DatasetException or JsonException)
         {

@@ -7,9 +7,10 @@ namespace Recsys.Pipeline;
 public sealed record PlannedModel(string Architecture, int? Epochs = null);
 
 /// <summary>
-/// What the pipeline does with a dataset, read from <c>datasets/{name}/recsys-plan.json</c> when present: the
-/// registry name the versions go to, and one train message per listed model (fan-out). Without a plan, the
-/// dataset name and a single fast model.
+/// What the pipeline does with a dataset, read from <c>datasets/{name}/recsys-plan.json</c> when present: how to
+/// read the files (<see cref="Prepare"/>), the registry name the versions go to, and one train message per listed
+/// model (fan-out). Without a plan, the dataset is read as <c>recsys prepare</c> would by default, under the
+/// dataset name, with a single fast model.
 /// </summary>
 public sealed record TrainingPlan
 {
@@ -19,6 +20,9 @@ public sealed record TrainingPlan
     public string? Model { get; init; }
 
     public IReadOnlyList<PlannedModel> Models { get; init; } = [new("bpr", 10)];
+
+    /// <summary>How to read the dropped files, as <c>recsys prepare</c>'s options; default: detected.</summary>
+    public PlannedPreparation? Prepare { get; init; }
 
     public static TrainingPlan Default { get; } = new();
 
@@ -35,6 +39,17 @@ public sealed record TrainingPlan
             throw new Data.DatasetException($"{FileName} names an invalid model '{plan.Model}'.");
         }
 
+        _ = (plan.Prepare ?? new PlannedPreparation()).ToOptions(".", "plan"); // every prepare value is checked now, before any download
         return plan;
+    }
+
+    /// <summary>Fails when a planned architecture is not one that <paramref name="trainable"/> names.</summary>
+    public void RequireTrainable(IReadOnlyCollection<string> trainable)
+    {
+        if (Models.FirstOrDefault(m => !trainable.Contains(m.Architecture, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            throw new Data.DatasetException(
+                $"'{unknown.Architecture}' is not a trainable architecture; use one of {string.Join(", ", trainable.Order(StringComparer.Ordinal))}.");
+        }
     }
 }

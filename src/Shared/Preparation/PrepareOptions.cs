@@ -40,6 +40,24 @@ public sealed record PrepareOptions
     /// <summary>Name for the prepared dataset; defaults to the dataset file or folder name.</summary>
     public string? Name { get; init; }
 
+    /// <summary><c>--implicit</c>: "all" (every interaction a positive), a minimum rating, or nothing (explicit ratings).</summary>
+    public static (bool All, float? MinRating) ParseImplicit(string? text)
+    {
+        if (text is null)
+        {
+            return (false, null);
+        }
+
+        if (text.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            return (true, null);
+        }
+
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v)
+            ? (false, v)
+            : throw new DatasetException($"--implicit: '{text}' is neither 'all' nor a rating.");
+    }
+
     public static IReadOnlyList<double> ParseRatios(string text)
     {
         double[] parts = [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -8,6 +8,7 @@ public static class TrainingRegistration
 {
     public static IServiceCollection AddRecsysTraining(this IServiceCollection services)
     {
+        services.AddSingleton(new TrainableArchitectures(Recsys.Training.TrainingModels.Names));
         services.AddSingleton<IPipelineStage>(sp => new TrainStage(sp.GetRequiredService<PipelineStorage>()));
         return services;
     }

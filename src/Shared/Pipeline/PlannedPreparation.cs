@@ -1,0 +1,64 @@
+using Recsys.Data;
+using Recsys.Preparation;
+
+namespace Recsys.Pipeline;
+
+/// <summary>
+/// How the pipeline reads a dropped dataset: the <c>prepare</c> block of <c>recsys-plan.json</c>, with the same
+/// names and values as <c>recsys prepare</c>'s options, so a generic file can be described where it is dropped:
+/// <c>{ "format": "csv", "columns": "user=userID,item=artistID,rating=weight", "split": "leave-last-out" }</c>.
+/// </summary>
+public sealed record PlannedPreparation
+{
+    /// <summary><c>--format</c>: auto, movielens-100k, movielens-1m, movielens-latest, csv or parquet.</summary>
+    public string? Format { get; init; }
+
+    /// <summary><c>--columns</c>: user=&lt;col&gt;,item=&lt;col&gt;[,rating=&lt;col&gt;][,timestamp=&lt;col&gt;].</summary>
+    public string? Columns { get; init; }
+
+    /// <summary><c>--items</c>: the name of an item metadata file in the same drop folder.</summary>
+    public string? Items { get; init; }
+
+    /// <summary><c>--split</c>: stratified, leave-last-out or temporal.</summary>
+    public string? Split { get; init; }
+
+    /// <summary><c>--ratio</c>: train, train,test or train,validation,test shares.</summary>
+    public string? Ratio { get; init; }
+
+    public int? Seed { get; init; }
+
+    /// <summary><c>--implicit</c>: "all" or a minimum rating.</summary>
+    public string? Implicit { get; init; }
+
+    /// <summary><c>--kcore</c>.</summary>
+    public int? KCore { get; init; }
+
+    /// <summary>
+    /// The prepare options for the downloaded drop in <paramref name="folder"/>; every value is checked here, so a
+    /// bad plan fails the job before anything is downloaded when called with the folder still empty.
+    /// </summary>
+    public PrepareOptions ToOptions(string folder, string name)
+    {
+        if (Items is not null && (Items.Length == 0 || Items.Contains('/', StringComparison.Ordinal) || Items.Contains('\\', StringComparison.Ordinal) || Items is "." or ".."))
+        {
+            throw new DatasetException($"prepare.items must name a file in the dropped folder, not '{Items}'.");
+        }
+
+        (bool implicitAll, float? minRating) = PrepareOptions.ParseImplicit(Implicit);
+        var options = new PrepareOptions
+        {
+            Dataset = folder,
+            Name = name,
+            Format = DatasetFormatNames.Parse(Format ?? "auto"),
+            Columns = Columns,
+            ItemsFile = Items is null ? null : Path.Combine(folder, Items),
+            Split = SplitMethodNames.Parse(Split ?? "stratified"),
+            Ratios = PrepareOptions.ParseRatios(Ratio ?? "0.75"),
+            Seed = Seed ?? 42,
+            ImplicitAll = implicitAll,
+            ImplicitMinRating = minRating,
+            KCore = KCore ?? 0,
+        };
+        return KCore < 0 ? throw new DatasetException("prepare.kcore must be 0 (off) or a positive count.") : options;
+    }
+}
