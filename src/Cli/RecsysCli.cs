@@ -19,8 +19,9 @@ internal static class RecsysCli
         var root = new RootCommand("recsys: prepare data, train, evaluate and serve recommendation-ranking models.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PrepareCommand.Create());
-        ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
-        root.Subcommands.Add(ExperimentCommand.Create(catalog));
+        var epochs = new ProgressRelay<Training.Trainer.EpochReport>();
+        ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels(epochs);
+        root.Subcommands.Add(ExperimentCommand.Create(catalog, epochs));
         root.Subcommands.Add(ModelsCommand.Create(catalog));
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
@@ -37,6 +38,12 @@ internal static class RecsysCli
     {
         // Bind Spectre to the current stdout on every run; it otherwise keeps the writer it first saw.
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected)
+        {
+            // A pipe or file has no width: tables keep their natural width instead of wrapping at 80 columns.
+            AnsiConsole.Console.Profile.Width = 1_000;
+        }
+
         ParseResult parsed = Create().Parse(args);
         if (parsed.Errors.Count > 0)
         {

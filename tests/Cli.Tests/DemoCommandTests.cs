@@ -25,7 +25,7 @@ public sealed class DemoCommandTests
         Assert.True(File.Exists(temp.Combine("out", "report.html")));
         Assert.Contains("mf-bpr (champion)", console.Out.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("user 3:", console.Out, StringComparison.Ordinal);
-        Assert.Contains("bpr epoch  2/2", console.Out, StringComparison.Ordinal);
+        Assert.Matches(@"bpr epoch   2/2  loss \d+\.\d{4}  [\d,]+ samples/s", console.Out);
         Assert.Contains("Demo finished.", console.Out, StringComparison.Ordinal);
     }
 

@@ -24,6 +24,24 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Contains("itemknn", console.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Experiment_IntoAPipe_PrintsEachStageOnce_AndOneLinePerEpochWithItsUnit()
+    {
+        Assert.True(Console.IsOutputRedirected, "the test host's output is a pipe, which is the case under test");
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["experiment", "--dataset", TestData.SampleMovieLensLatest, "--models", "pop,bpr", "--output", _temp.Path]);
+
+        Assert.True(exit == RecsysCli.Success, console.Error);
+        string[] lines = console.Out.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Single(lines, l => l.EndsWith("bpr: fitting", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.EndsWith("bpr: evaluating", StringComparison.Ordinal));
+        string[] epochs = [.. lines.Where(l => l.StartsWith("bpr: epoch", StringComparison.Ordinal))];
+        Assert.Matches(@"^bpr: epoch +1/\d+  loss \d+\.\d{4}  [\d,]+ samples/s  validation nDCG@10 \d\.\d{4}  best$", epochs[0]);
+        Assert.True(epochs.Length >= 2, console.Out);
+        Assert.DoesNotContain("%", console.Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--protocol", "holdout", "error: Unknown protocol 'holdout'.")]
     [InlineData("--models", "pop,nope", "error: Unknown model 'nope'.")]

@@ -154,8 +154,7 @@ internal static class DemoCommand
         IPipelineStage[] stages =
         [
             new PrepareStage(storage, Training.TrainingModels.Names),
-            new Training.Pipeline.TrainStage(storage, onEpoch: (message, e) => AnsiConsole.MarkupLine(System.FormattableString.Invariant(
-                $"            {message.Training!.Architecture} epoch {e.Epoch,2}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0}/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}"))),
+            new Training.Pipeline.TrainStage(storage, onEpoch: (message, e) => ProgressOutput.Line($"            {message.Training!.Architecture} {ProgressOutput.Epoch(e)}")),
             new EvaluateStage(storage),
         ];
         var worker = new QueueWorker(storage, new StageRunner(storage.Jobs, stages.Select(s => new AnnouncedStage(s))));
@@ -211,8 +210,9 @@ internal static class DemoCommand
                 versions.Add(new ModelDescriptor($"{model.Manifest.Architecture}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
             }
 
-            return await ExperimentCommand.RunWithProgressAsync(
+            return await ExperimentCommand.RunShowingProgressAsync(
                 new ExperimentOptions { Dataset = dataset, Protocol = Protocol.Recommenders, Models = [.. baselines, .. versions], Output = output },
+                new ProgressRelay<Training.Trainer.EpochReport>(),
                 cancellationToken);
         }
         finally

@@ -10,7 +10,8 @@ namespace Recsys.Cli.Commands;
 /// <summary><c>recsys experiment</c>: prepare → fit → evaluate several models under one protocol.</summary>
 internal static class ExperimentCommand
 {
-    public static Command Create(ModelCatalog catalog)
+    /// <param name="epochs">The relay the catalog's neural models report their epochs to.</param>
+    public static Command Create(ModelCatalog catalog, ProgressRelay<Training.Trainer.EpochReport> epochs)
     {
         var dataset = new DatasetOptions();
         var protocol = new Option<string>("--protocol") { Description = $"Evaluation protocol: {string.Join(", ", ProtocolNames.All)}.", DefaultValueFactory = _ => "recommenders" };
@@ -40,7 +41,7 @@ internal static class ExperimentCommand
             bool quiet = result.GetValue(json);
             ExperimentResult experiment = quiet
                 ? await ExperimentRunner.RunAsync(options, null, ct)
-                : await RunWithProgressAsync(options, ct);
+                : await RunShowingProgressAsync(options, epochs, ct);
             string report = await ExperimentReport.WriteAsync(experiment, outputFolder, ct);
             if (quiet)
             {
@@ -63,7 +64,32 @@ internal static class ExperimentCommand
         return command;
     }
 
-    internal static async Task<ExperimentResult> RunWithProgressAsync(ExperimentOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs the experiment with live progress on a terminal, or progress lines on a pipe.</summary>
+    internal static Task<ExperimentResult> RunShowingProgressAsync(ExperimentOptions options, ProgressRelay<Training.Trainer.EpochReport> epochs, CancellationToken cancellationToken) =>
+        ProgressOutput.Live ? RunWithProgressAsync(options, epochs, cancellationToken) : RunWithLinesAsync(options, epochs, cancellationToken);
+
+    /// <summary>For a pipe or a log: one line per stage of each model and per training epoch.</summary>
+    private static async Task<ExperimentResult> RunWithLinesAsync(ExperimentOptions options, ProgressRelay<Training.Trainer.EpochReport> epochs, CancellationToken cancellationToken)
+    {
+        string? current = null;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        epochs.Target = e => ProgressOutput.Line($"{current}: {ProgressOutput.Epoch(e)}");
+        try
+        {
+            var progress = new SynchronousProgress<ExperimentProgress>(p =>
+            {
+                current = p.Model ?? current;
+                ProgressOutput.Line(string.Create(CultureInfo.InvariantCulture, $"[{started.Elapsed:hh\\:mm\\:ss}] {(p.Model is null ? "" : $"{p.Model}: ")}{p.Stage}"));
+            });
+            return await ExperimentRunner.RunAsync(options, progress, cancellationToken);
+        }
+        finally
+        {
+            epochs.Target = null;
+        }
+    }
+
+    private static async Task<ExperimentResult> RunWithProgressAsync(ExperimentOptions options, ProgressRelay<Training.Trainer.EpochReport> epochs, CancellationToken cancellationToken)
     {
         ExperimentResult? result = null;
         await AnsiConsole.Progress()
@@ -90,7 +116,24 @@ internal static class ExperimentCommand
                         earlier.Description = earlier.Description.Split(':')[0];
                     }
                 });
-                result = await ExperimentRunner.RunAsync(options, progress, cancellationToken);
+
+                // A neural model's fit is most of the time: its description follows the epochs.
+                epochs.Target = e =>
+                {
+                    if (tasks.Values.LastOrDefault(t => t.IsStarted && t.Value < 2) is { } fitting)
+                    {
+                        fitting.Description = $"{fitting.Description.Split(':')[0]}: {Markup.Escape(ProgressOutput.Epoch(e).Trim())}";
+                    }
+                };
+                try
+                {
+                    result = await ExperimentRunner.RunAsync(options, progress, cancellationToken);
+                }
+                finally
+                {
+                    epochs.Target = null;
+                }
+
                 prepare.Value = 1;
                 foreach (ProgressTask task in tasks.Values)
                 {

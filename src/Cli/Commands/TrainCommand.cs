@@ -33,8 +33,7 @@ internal static class TrainCommand
                 Training = defaults with { Epochs = result.GetValue(epochs) ?? defaults.Epochs, Resume = result.GetValue(resume) },
             };
             bool quiet = result.GetValue(json);
-            var progress = quiet ? null : new SynchronousProgress<EpochReport>(e => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"  epoch {e.Epoch,3}/{e.Epochs}  loss {e.Loss:0.0000}  {e.SamplesPerSecond:N0} samples/s  validation nDCG@10 {e.ValidationMetric:0.0000}{(e.Improved ? "  [green]best[/]" : "")}")));
+            var progress = quiet ? null : new SynchronousProgress<EpochReport>(e => ProgressOutput.Line($"  {ProgressOutput.Epoch(e)}"));
             TrainResult trained = await TrainingRun.TrainAsync(request, progress, ct);
             if (quiet)
             {
