@@ -87,6 +87,7 @@ public static class TrainingRun
                 Version = request.Version ?? $"{created:yyyyMMdd-HHmmss}-{stats.ContentHash[..6]}",
                 Created = created,
                 Architecture = model.Architecture,
+                TrainedAs = request.Model.ToLowerInvariant(),
                 TrainingDataHash = stats.ContentHash,
                 Metrics = metrics,
                 Features = spec,

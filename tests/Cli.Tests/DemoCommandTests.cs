@@ -23,7 +23,10 @@ public sealed class DemoCommandTests
         Assert.True(exit == RecsysCli.Success, console.Error);
         Assert.Contains("Azurite blob endpoint http://127.0.0.1:", console.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(temp.Combine("out", "report.html")));
-        Assert.Contains("mf-bpr (champion)", console.Out.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("bpr (champion)", console.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("mf-bpr", console.Out, StringComparison.Ordinal); // the name it was trained as, as everywhere else
+        Assert.Matches(@"Champion: bpr \(bpr-[0-9a-f]{12}\), the version the rank API serves\.", console.Out);
+        Assert.Contains("<ul id=\"promotion\">", await File.ReadAllTextAsync(temp.Combine("out", "report.html"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Contains("user 3:", console.Out, StringComparison.Ordinal);
         Assert.Matches(@"bpr epoch   2/2  loss \d+\.\d{4}  [\d,]+ samples/s", console.Out);
         Assert.Contains("Demo finished.", console.Out, StringComparison.Ordinal);

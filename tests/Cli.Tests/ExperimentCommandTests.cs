@@ -17,7 +17,7 @@ public sealed class ExperimentCommandTests : IDisposable
         int exit = await RecsysCli.RunAsync(["experiment", "--dataset", TestData.SampleMovieLensLatest, "--protocol", "leave-last-out", "--models", "pop,itemknn", "--output", _temp.Path]);
 
         Assert.Equal(RecsysCli.Success, exit);
-        Assert.True(File.Exists(_temp.Combine("report.html")));
+        Assert.Contains("share of users with at least one test item in the top 10", await File.ReadAllTextAsync(_temp.Combine("report.html"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
         using JsonDocument metrics = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine("metrics.json"), TestContext.Current.CancellationToken));
         Assert.Equal(610, metrics.RootElement.GetProperty("models").GetProperty("itemknn").GetProperty("evaluatedUsers").GetInt32());
         Assert.Contains("hr@10", console.Out, StringComparison.Ordinal);

@@ -106,7 +106,14 @@ internal static class DemoCommand
         Directory.CreateDirectory(output);
         ExperimentResult experiment = await CompareAsync(storage, datasetFolder, name, modelName, baselines, output, cancellationToken);
         ExperimentCommand.WriteTable(experiment);
-        string report = await ExperimentReport.WriteAsync(experiment, output, cancellationToken);
+        IReadOnlyList<string> promotion = ChampionExplanation.Lines(
+            job, experiment, await storage.Registry.ReadAliasAsync(modelName, EvaluateStage.ChampionAlias, cancellationToken), baselines.Select(b => b.Name).ToHashSet());
+        foreach (string line in promotion)
+        {
+            ProgressOutput.Line($"   {line}");
+        }
+
+        string report = await ExperimentReport.WriteAsync(experiment, output, promotion, cancellationToken);
         AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
 
         AnsiConsole.MarkupLine("[bold]5. Serve[/]: the rank API loads the champion ...");
@@ -207,7 +214,7 @@ internal static class DemoCommand
                 ScoringModel model = ScoringModel.Load(await ModelPackage.LoadAsync(storage.Registry, modelName, version, cancellationToken), ExecutionProvider.Cpu);
                 loaded.Add(model);
                 string label = entry.Aliases.Where(a => a.Value == version).Select(a => $" ({a.Key})").FirstOrDefault() ?? "";
-                versions.Add(new ModelDescriptor($"{model.Manifest.Architecture}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
+                versions.Add(new ModelDescriptor($"{model.Manifest.DisplayName}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
             }
 
             return await ExperimentCommand.RunShowingProgressAsync(
@@ -236,8 +243,9 @@ internal static class DemoCommand
             using HttpResponseMessage response = await http.PostAsJsonAsync("/api/recommend", new RecommendRequest { UserId = user, History = history, Top = 5 }, cancellationToken);
             response.EnsureSuccessStatusCode();
             RankResponse ranked = (await response.Content.ReadFromJsonAsync<RankResponse>(cancellationToken))!;
-            var table = new Table().Title($"user {user}: {history.Length} movies rated · {ranked.Model}/{ranked.Version} ({ranked.Variant}) · {ranked.TookMs:0.0} ms")
-                .AddColumn("#").AddColumn("movie").AddColumn("score");
+            // A caption line, not a table title: a title wraps to the width of the narrow table below it.
+            ProgressOutput.Line(FormattableString.Invariant($"user {user}: {history.Length} movies rated · {ranked.Model}/{ranked.Version} ({ranked.Variant}) · {ranked.TookMs:0.0} ms"));
+            var table = new Table().AddColumn("#").AddColumn("movie").AddColumn("score");
             int rank = 1;
             foreach (RankedItem item in ranked.Items)
             {

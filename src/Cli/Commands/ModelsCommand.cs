@@ -105,7 +105,7 @@ internal static class ModelsCommand
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
             ModelRegistry registry = Registry(storage);
             ModelManifest manifest = await registry.PublishAsync(model, folder, ct);
-            AnsiConsole.MarkupLine($"Published [bold]{Markup.Escape(model)}/{Markup.Escape(manifest.Version)}[/] ({Markup.Escape(manifest.Architecture)}).");
+            AnsiConsole.MarkupLine($"Published [bold]{Markup.Escape(model)}/{Markup.Escape(manifest.Version)}[/] ({Markup.Escape(manifest.DisplayName)}).");
             if (result.GetValue(alias) is { } target)
             {
                 AliasPointer? current = await registry.ReadAliasAsync(model, target, ct);

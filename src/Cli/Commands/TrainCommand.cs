@@ -43,7 +43,7 @@ internal static class TrainCommand
             {
                 TrainingOutcome o = trained.Outcome;
                 AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[green]Trained[/] {Markup.Escape(trained.Manifest.Architecture)} {Markup.Escape(trained.Manifest.Version)}: best epoch {o.BestEpoch}, validation nDCG@10 {o.BestValidationMetric:0.0000}{(o.StoppedEarly ? " (stopped early)" : "")}{(o.Resumed ? " (resumed)" : "")}."));
+                    $"[green]Trained[/] {Markup.Escape(trained.Manifest.DisplayName)} {Markup.Escape(trained.Manifest.Version)}: best epoch {o.BestEpoch}, validation nDCG@10 {o.BestValidationMetric:0.0000}{(o.StoppedEarly ? " (stopped early)" : "")}{(o.Resumed ? " (resumed)" : "")}."));
                 AnsiConsole.Profile.Out.Writer.WriteLine($"model: {trained.Folder}");
             }
 

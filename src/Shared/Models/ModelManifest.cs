@@ -25,6 +25,16 @@ public sealed record ModelManifest
     /// <summary>e.g. "mf-bpr"; tells serving how the inputs are laid out.</summary>
     public required string Architecture { get; init; }
 
+    /// <summary>
+    /// The model name it was trained as (<c>recsys train --model</c>: "bpr", "ranknet", "multdae", ...), the name
+    /// people see; several trained models share one <see cref="Architecture"/>. Absent in older packages.
+    /// </summary>
+    public string? TrainedAs { get; init; }
+
+    /// <summary>The name to show people: <see cref="TrainedAs"/>, else <see cref="Architecture"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string DisplayName => TrainedAs ?? Architecture;
+
     /// <summary>Content hash of the prepared dataset it was trained on.</summary>
     public required string TrainingDataHash { get; init; }
 

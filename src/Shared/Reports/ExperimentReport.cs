@@ -10,20 +10,25 @@ namespace Recsys.Reports;
 
 /// <summary>
 /// Writes <c>report.html</c> for an experiment: one self-contained page (PNG charts embedded as data URIs)
-/// with the metrics table, a bar chart per metric, the distribution of per-user nDCG and the dataset summary.
+/// with the metrics table (one row per metric, saying what it measures), a bar chart per metric, the
+/// distribution of per-user nDCG, the promotion decision when there was one, and the dataset summary.
 /// </summary>
 public static class ExperimentReport
 {
     public const string FileName = "report.html";
 
-    public static async Task<string> WriteAsync(ExperimentResult experiment, string folder, CancellationToken cancellationToken = default)
+    public static Task<string> WriteAsync(ExperimentResult experiment, string folder, CancellationToken cancellationToken = default) =>
+        WriteAsync(experiment, folder, [], cancellationToken);
+
+    /// <param name="promotion">Lines explaining which version was promoted and why; a section of its own when given.</param>
+    public static async Task<string> WriteAsync(ExperimentResult experiment, string folder, IReadOnlyList<string> promotion, CancellationToken cancellationToken = default)
     {
         string path = Path.Combine(folder, FileName);
-        await File.WriteAllTextAsync(path, Render(experiment), Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(path, Render(experiment, promotion), Encoding.UTF8, cancellationToken);
         return path;
     }
 
-    public static string Render(ExperimentResult experiment)
+    public static string Render(ExperimentResult experiment, IReadOnlyList<string>? promotion = null)
     {
         string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
         var html = new StringBuilder();
@@ -37,6 +42,7 @@ public static class ExperimentReport
               th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: right; }
               th:first-child, td:first-child { text-align: left; }
               td.best { font-weight: bold; background: #eef7ee; }
+              td.what, th.what { text-align: left; color: #555; max-width: 30rem; }
               .charts img { margin: .3rem; border: 1px solid #eee; }
               .caveat { background: #fff4e0; padding: .5rem 1rem; border-left: 4px solid #f0a000; }
             </style></head><body>
@@ -48,26 +54,44 @@ public static class ExperimentReport
             html.Append("<p class=\"caveat\">Sampled evaluation (100 negatives per test item) overstates quality and can reorder models; compare it only with other sampled results.</p>");
         }
 
-        html.Append("<h2>Metrics</h2><div style=\"overflow-x:auto\"><table id=\"metrics\"><thead><tr><th>model</th>");
-        foreach (string metric in metrics)
+        if (promotion is { Count: > 0 })
         {
-            html.Append(CultureInfo.InvariantCulture, $"<th>{E(metric)}</th>");
-        }
-
-        html.Append("<th>fit s</th><th>eval s</th></tr></thead><tbody>");
-        foreach (ModelRun run in experiment.Runs)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(run.Name)}</td>");
-            foreach (string metric in metrics)
+            html.Append("<h2>Promotion</h2><ul id=\"promotion\">");
+            foreach (string line in promotion)
             {
-                bool has = run.Evaluation.Metrics.TryGetValue(metric, out double value);
-                bool best = has && experiment.Runs.Count > 1 && value >= experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
-                html.Append(CultureInfo.InvariantCulture, $"<td{(best ? " class=\"best\"" : "")}>{(has ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "–")}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(line)}</li>");
             }
 
-            html.Append(CultureInfo.InvariantCulture, $"<td>{run.FitSeconds:0.00}</td><td>{run.Evaluation.Seconds:0.00}</td></tr>");
+            html.Append("</ul>");
         }
 
+        // Metrics as rows and models as columns: few models, many metrics, so the table fits a laptop screen.
+        html.Append("<h2>Metrics</h2><div style=\"overflow-x:auto\"><table id=\"metrics\"><thead><tr><th>metric</th>");
+        foreach (ModelRun run in experiment.Runs)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{E(run.Name)}</th>");
+        }
+
+        html.Append("<th class=\"what\">what it measures</th></tr></thead><tbody>");
+        foreach (string metric in metrics)
+        {
+            double best = experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(metric)}</td>");
+            foreach (ModelRun run in experiment.Runs)
+            {
+                bool has = run.Evaluation.Metrics.TryGetValue(metric, out double value);
+                bool isBest = has && experiment.Runs.Count > 1 && value >= best;
+                html.Append(CultureInfo.InvariantCulture, $"<td{(isBest ? " class=\"best\"" : "")}>{(has ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "–")}</td>");
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"what\">{E(MetricNames.Describe(metric))}</td></tr>");
+        }
+
+        html.Append("<tr><td>fit s</td>");
+        html.AppendJoin("", experiment.Runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"<td>{r.FitSeconds:0.00}</td>")));
+        html.Append("<td class=\"what\">seconds to train or fit</td></tr><tr><td>eval s</td>");
+        html.AppendJoin("", experiment.Runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"<td>{r.Evaluation.Seconds:0.00}</td>")));
+        html.Append("<td class=\"what\">seconds to rank and score every test user</td></tr>");
         html.Append("</tbody></table></div><h2>Per metric</h2><div class=\"charts\">");
         foreach (string metric in metrics)
         {
@@ -91,19 +115,25 @@ public static class ExperimentReport
     private static byte[] MetricChart(ExperimentResult experiment, string metric)
     {
         var plot = new Plot();
+
+        // Horizontal bars, first model on top: model names sit on the left axis, where long ones cannot overlap.
+        int count = experiment.Runs.Count;
         Bar[] bars = [.. experiment.Runs.Select((run, i) => new Bar
         {
-            Position = i,
+            Position = count - 1 - i,
             Value = run.Evaluation.Metrics.GetValueOrDefault(metric),
             FillColor = Palette(i),
             Label = run.Evaluation.Metrics.GetValueOrDefault(metric).ToString("0.000", CultureInfo.InvariantCulture),
         })];
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, experiment.Runs.Count).Select(i => (double)i)], [.. experiment.Runs.Select(r => r.Name)]);
-        // Headroom above the tallest bar for its value label.
-        plot.Axes.Margins(bottom: 0, top: 0.15);
+        var series = plot.Add.Bars(bars);
+        series.Horizontal = true;
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, count).Select(i => (double)(count - 1 - i))], [.. experiment.Runs.Select(r => r.Name)]);
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+
+        // Room right of the longest bar for its value label.
+        plot.Axes.Margins(left: 0, right: 0.2);
         plot.Title(metric);
-        return plot.GetImageBytes(360, 260, ImageFormat.Png);
+        return plot.GetImageBytes(400, 70 + (32 * count), ImageFormat.Png);
     }
 
     private static byte[] Distribution(ExperimentResult experiment, string metric)

@@ -33,10 +33,10 @@ public sealed partial class ReportBrowserTests : IDisposable
         {
             Dataset = new PrepareOptions { Dataset = TestData.MovieLens100K },
             Protocol = Protocol.Recommenders,
-            Models = ModelCatalog.WithBaselines().Resolve("pop,itemknn"),
+            Models = ModelCatalog.WithBaselines().Resolve("pop,itemknn,ease,random"),
             Output = _temp.Path,
         }, cancellationToken: TestContext.Current.CancellationToken);
-        string report = await ExperimentReport.WriteAsync(result, _temp.Path, TestContext.Current.CancellationToken);
+        string report = await ExperimentReport.WriteAsync(result, _temp.Path, ["ease: promoted: first version of the model", "Champion: ease."], TestContext.Current.CancellationToken);
 
         // A copy with a probe script: the browser writes what it rendered into the title, which --dump-dom prints.
         string probe = _temp.Combine("probe.html");
@@ -47,16 +47,21 @@ public sealed partial class ReportBrowserTests : IDisposable
               document.title = JSON.stringify({
                 tables: document.querySelectorAll('table').length,
                 rows: document.querySelectorAll('#metrics tr').length,
+                promotion: document.querySelectorAll('#promotion li').length,
+                overflow: Math.max(document.documentElement.scrollWidth - window.innerWidth,
+                                   document.getElementById('metrics').parentElement.scrollWidth - document.getElementById('metrics').parentElement.clientWidth),
                 images: images.length,
                 decoded: images.filter(i => i.complete && i.naturalWidth > 0 && i.naturalHeight > 0).length });
             </script></body>
             """, StringComparison.Ordinal), TestContext.Current.CancellationToken);
-        string dom = Run(chromium, "--virtual-time-budget=10000", "--dump-dom", new Uri(probe).AbsoluteUri);
+        string dom = Run(chromium, "--window-size=1280,2400", "--virtual-time-budget=10000", "--dump-dom", new Uri(probe).AbsoluteUri);
         using JsonDocument seen = JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(TitleTag().Match(dom).Groups[1].Value));
 
         int metrics = result.Runs[0].Evaluation.Metrics.Count;
         Assert.Equal(2, seen.RootElement.GetProperty("tables").GetInt32());
-        Assert.Equal(result.Runs.Count + 1, seen.RootElement.GetProperty("rows").GetInt32());
+        Assert.Equal(metrics + 3, seen.RootElement.GetProperty("rows").GetInt32()); // header, a row per metric, fit and eval seconds
+        Assert.Equal(2, seen.RootElement.GetProperty("promotion").GetInt32());
+        Assert.True(seen.RootElement.GetProperty("overflow").GetInt32() <= 0, "the page or the metrics table scrolls sideways at 1,280 px");
         Assert.Equal(metrics + 1, seen.RootElement.GetProperty("images").GetInt32());
         Assert.Equal(metrics + 1, seen.RootElement.GetProperty("decoded").GetInt32());
 
