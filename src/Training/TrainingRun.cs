@@ -48,6 +48,9 @@ public static class TrainingRun
 
     public static IReadOnlyList<string> TrainableModels => NeuralModels.Exportable;
 
+    /// <summary>Where a run into <paramref name="output"/> keeps its latest checkpoint (what <c>--resume</c> continues).</summary>
+    public static string CheckpointFile(string output) => Path.Combine(output, CheckpointsFolder, Trainer.Checkpoint.FileName);
+
     public static async Task<TrainResult> TrainAsync(TrainRequest request, IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         NeuralModels.Require(request.Model);

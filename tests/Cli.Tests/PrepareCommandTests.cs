@@ -36,6 +36,21 @@ public sealed class PrepareCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("3cols.csv", "1,2,5\n1,3,4\n", "user=0,item=7", "error: --columns: item=7, but '3cols.csv' has 3 columns (positions 0 to 2) on its first line.")]
+    [InlineData("u.tsv", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n", null,
+        "error: 'u.tsv' looks headerless: its first line [196, 242, 3, 881250949] is all numbers. Map its columns by 0-based position, e.g. --columns user=0,item=1,rating=2,timestamp=3.")]
+    public async Task Prepare_ColumnsThatCannotBeRead_SayWhyInOneLine(string file, string content, string? columns, string message)
+    {
+        string data = _temp.Write(file, content);
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["prepare", "--dataset", data, "--format", "csv", "--output", _temp.Combine("out"), .. columns is null ? Array.Empty<string>() : ["--columns", columns]]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Equal(message, console.Error.Trim());
+    }
+
+    [Theory]
     [InlineData("--format", "excel", "error: Unknown dataset format 'excel'.")]
     [InlineData("--split", "random", "error: Unknown split 'random'.")]
     [InlineData("--ratio", "2", "error: --ratio: '2' must be")]

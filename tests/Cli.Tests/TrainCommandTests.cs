@@ -37,6 +37,34 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_ResumeWithoutACheckpoint_ExitsTwo_InsteadOfStartingOver()
+    {
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["train", "--dataset", TestData.MovieLens100K, "--model", "bpr", "--resume", "--output", _temp.Path]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Equal($"error: --resume: there is no checkpoint in {_temp.Combine("checkpoints")}; run without --resume to start training.", console.Error.Trim());
+    }
+
+    [Theory]
+    [InlineData("manifest.json", "already holds an exported model; pass --overwrite to replace it, or choose another --output.")]
+    [InlineData("checkpoints/checkpoint.bin", "holds an interrupted training run; pass --resume to continue it, or --overwrite to start over.")]
+    public async Task Train_IntoAnOutputWithWorkInIt_ExitsTwo_AndLeavesItAlone(string existing, string message)
+    {
+        string file = _temp.Combine(existing.Split('/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, "earlier work", TestContext.Current.CancellationToken);
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync(["train", "--dataset", TestData.MovieLens100K, "--model", "bpr", "--output", _temp.Path]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Equal($"error: {_temp.Path} {message}", console.Error.Trim());
+        Assert.Equal("earlier work", await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Train_NonPositiveEpochs_ExitsTwo()
     {
         using var console = new ConsoleCapture();

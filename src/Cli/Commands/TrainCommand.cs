@@ -17,13 +17,15 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the last checkpoint in {output}/checkpoints." };
         var output = new Option<string>("--output") { Description = "Folder for the model package (model.onnx, manifest.json, ...).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print manifest.json to stdout instead of a summary." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the model or interrupted run already in --output (default: refuse)." };
         var command = new Command("train", "Train a model on a dataset (raw or prepared) and export model.onnx + manifest.json.")
         {
-            model, epochs, resume, output, json,
+            model, epochs, resume, output, json, overwrite,
         };
         dataset.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
+            CheckOutput(result.GetValue(output)!, result.GetValue(resume), result.GetValue(overwrite));
             TrainingOptions defaults = NeuralDefaults.For(result.GetValue(model)!);
             var request = new TrainRequest
             {
@@ -50,5 +52,30 @@ internal static class TrainCommand
             return RecsysCli.Success;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Work already in <paramref name="output"/> is never replaced or silently restarted.</summary>
+    private static void CheckOutput(string output, bool resume, bool overwrite)
+    {
+        bool checkpoint = File.Exists(TrainingRun.CheckpointFile(output));
+        if (resume && !checkpoint)
+        {
+            throw new UsageException($"--resume: there is no checkpoint in {Path.Combine(output, TrainingRun.CheckpointsFolder)}; run without --resume to start training.");
+        }
+
+        if (resume || overwrite)
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(output, Models.ModelManifest.FileName)))
+        {
+            throw new UsageException($"{output} already holds an exported model; pass --overwrite to replace it, or choose another --output.");
+        }
+
+        if (checkpoint)
+        {
+            throw new UsageException($"{output} holds an interrupted training run; pass --resume to continue it, or --overwrite to start over.");
+        }
     }
 }

@@ -50,8 +50,21 @@ internal sealed record ColumnNames(string? User = null, string? Item = null, str
     {
         if (IsPositional)
         {
-            static int Position(string? n) => n is null ? -1 : int.Parse(n, System.Globalization.CultureInfo.InvariantCulture);
-            return new ColumnResolution(new InteractionColumns(Position(User), Position(Item), Position(Rating), Position(Timestamp)), HeaderMatched: false);
+            int Position(string? n, string role)
+            {
+                if (n is null)
+                {
+                    return -1;
+                }
+
+                int at = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture);
+                return at >= 0 && at < header.Count
+                    ? at
+                    : throw new DatasetException($"--columns: {role}={n}, but '{fileName}' has {header.Count} column{(header.Count == 1 ? "" : "s")} (positions 0 to {header.Count - 1}) on its first line.");
+            }
+
+            return new ColumnResolution(
+                new InteractionColumns(Position(User, "user"), Position(Item, "item"), Position(Rating, "rating"), Position(Timestamp, "timestamp")), HeaderMatched: false);
         }
 
         int Find(string? named, string[] fallbacks, string role, bool required)
@@ -99,9 +112,20 @@ internal sealed record ColumnNames(string? User = null, string? Item = null, str
         return -1;
     }
 
-    private static DatasetException MissingColumns(IReadOnlyList<string> header, string fileName, string problem) =>
-        new($"Missing columns in '{fileName}': {problem}. Its columns are [{string.Join(", ", header)}]; " +
+    private static DatasetException MissingColumns(IReadOnlyList<string> header, string fileName, string problem)
+    {
+        if (header.Count >= 2 && header.All(f => double.TryParse(f, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            // A first line of numbers is data, not a header: say so, and give the positional form that reads it.
+            string[] roles = ["user", "item", "rating", "timestamp"];
+            string positional = string.Join(',', roles.Take(Math.Min(header.Count, roles.Length)).Select((role, i) => $"{role}={i}"));
+            return new($"'{fileName}' looks headerless: its first line [{string.Join(", ", header)}] is all numbers. " +
+                $"Map its columns by 0-based position, e.g. --columns {positional}.");
+        }
+
+        return new($"Missing columns in '{fileName}': {problem}. Its columns are [{string.Join(", ", header)}]; " +
             "map them with --columns user=<col>,item=<col>[,rating=<col>][,timestamp=<col>].");
+    }
 }
 
 internal sealed record ColumnResolution(InteractionColumns Columns, bool HeaderMatched);
