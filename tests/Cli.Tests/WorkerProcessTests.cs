@@ -12,12 +12,18 @@ namespace Recsys.Cli.Tests;
 /// <summary>
 /// The worker as a real process, killed (SIGKILL) in the middle of a stage and started again: the job still
 /// completes, training resumes from its blob checkpoint, exactly one model version exists, nothing half-written
-/// is visible and the dataset is untouched.
+/// is visible and the dataset is untouched. Every wait ends on what the worker says or does (a stage's start line,
+/// a checkpoint blob, its exit); the limits only turn a hang into a failure and scale with
+/// <see cref="TestLimits.Factor"/>. Every worker a test starts is killed, tree and all, when the test ends.
 /// </summary>
 public sealed class WorkerProcessTests : IAsyncLifetime
 {
+    private static readonly TimeSpan StageStart = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan JobEnd = TimeSpan.FromMinutes(8);
+
     private readonly AzuriteFixture _azurite = AzuriteFixture.Persistent();
-    private readonly List<Process> _started = [];
+    private readonly List<WorkerProcess> _started = [];
+    private readonly StringBuilder _log = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,75 +32,47 @@ public sealed class WorkerProcessTests : IAsyncLifetime
     /// <summary>Whatever a test did or failed, no worker it started outlives it.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (Process process in _started)
+        foreach (WorkerProcess worker in _started)
         {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // never started or already reaped
-            }
-
-            process.Dispose();
+            await worker.DisposeAsync();
         }
 
         await _azurite.DisposeAsync();
     }
 
-    private Process StartWorker(StringBuilder log, params string[] extra)
+    private WorkerProcess StartWorker(params string[] extra)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "recsys.dll"), "worker", "--once", "--settle-seconds", "0", "--poll-seconds", "0.2", "--lease-seconds", "6", "--connection-string", _azurite.ConnectionString }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process = Process.Start(start)!;
-        _started.Add(process);
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        var worker = new WorkerProcess(_log, ["worker", "--once", "--settle-seconds", "0", "--poll-seconds", "0.2", "--lease-seconds", "6", "--connection-string", _azurite.ConnectionString, .. extra]);
+        _started.Add(worker);
+        return worker;
     }
 
     [Fact]
     public async Task Worker_KilledMidTraining_ResumesOnRestart_AndTheJobCompletesWithOneVersion()
     {
-        (PipelineStorage storage, _) = await DropShopAsync(epochs: 40);
+        (PipelineStorage storage, _) = await DropShopAsync(epochs: 15);
 
         // First worker: kill it once the first epoch's checkpoint is in Blob Storage.
-        var log = new StringBuilder();
-        Process first = StartWorker(log);
+        WorkerProcess first = StartWorker();
+        await first.WaitForLineAsync(StageStarted("train bpr"), "training started", StageStart, Ct);
+        BlobContainerClient checkpoints = storage.Container(PipelineStorage.Checkpoints);
+        var waited = Stopwatch.StartNew();
+        while (!await AnyBlobAsync(checkpoints))
         {
-            BlobContainerClient checkpoints = storage.Container(PipelineStorage.Checkpoints);
-            var waited = Stopwatch.StartNew();
-            while (!await AnyBlobAsync(checkpoints))
-            {
-                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"no checkpoint appeared; worker said:\n{log}");
-                Assert.False(first.HasExited, $"the worker ended before training; it said:\n{log}");
-                await Task.Delay(100, Ct);
-            }
-
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync(Ct);
+            // A blob has no event to wait on: poll it, while the worker is alive and within the limit.
+            Assert.True(waited.Elapsed < TestLimits.Scaled(StageStart), $"no checkpoint appeared; worker said:\n{first.Log}");
+            Assert.False(first.HasExited, $"the worker ended before its first checkpoint; it said:\n{first.Log}");
+            await Task.Delay(50, Ct);
         }
+
+        await first.KillAsync();
 
         // The train message is still queued, invisible until its lease (6 s) runs out.
         Assert.Equal(1, (await storage.Queue(PipelineStage.Train).GetPropertiesAsync(Ct)).Value.ApproximateMessagesCount);
 
         // Second worker: takes the message again once the lease has run out, resumes and finishes.
-        Process second = StartWorker(log);
-        {
-            Assert.True(second.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
-            Assert.True(second.ExitCode == 0, log.ToString());
-        }
+        WorkerProcess second = StartWorker();
+        Assert.True(await second.WaitForExitAsync("the restarted worker's end", JobEnd, Ct) == 0, second.Log);
 
         JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
         Assert.Equal(JobStatus.Completed, job.Status);
@@ -112,29 +90,29 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 3);
         Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
-        var log = new StringBuilder();
-        foreach (Func<string, bool> stage in new Func<string, bool>[]
+        // Each stage as the worker's log names it, and the key of its record.
+        foreach ((string logged, Func<string, string> recordKey) in new (string, Func<string, string>)[]
         {
-            key => key == PrepareStage.StageKey,
-            key => key == TrainStage.StageKey("bpr"),
-            key => key.StartsWith("evaluate-", StringComparison.Ordinal),
+            ("prepare", _ => PrepareStage.StageKey),
+            ("train bpr", _ => TrainStage.StageKey("bpr")),
+            ("evaluate shop/", line => EvaluateStage.StageKey(line.Split("evaluate shop/")[1].Split(' ')[0])),
         })
         {
-            Process worker = StartWorker(log);
-            StageRecord running = await WaitForRunningStageAsync(storage, stage, worker, log);
-            worker.Kill(entireProcessTree: true);
-            await worker.WaitForExitAsync(Ct);
+            // Killed once the worker says the stage started and its record says running: the next worker has to
+            // finish it.
+            WorkerProcess worker = StartWorker();
+            string started = await worker.WaitForLineAsync(StageStarted(logged), $"{logged} started", StageStart, Ct);
+            string key = recordKey(started);
+            string jobId = Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct));
+            await WaitUntilRecordedRunningAsync(storage, jobId, key, worker);
+            await worker.KillAsync();
 
-            // Killed mid-stage: its record still says running, so the next worker has to finish it.
-            StageRecord after = (await storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), running.Stage, Ct))!;
-            Assert.True(after.Status == JobStatus.Running, $"{running.Stage} finished before the kill; the worker said:\n{log}");
+            StageRecord after = (await storage.Jobs.GetStageAsync(jobId, key, Ct))!;
+            Assert.True(after.Status == JobStatus.Running, $"{key} finished before the kill; the worker said:\n{worker.Log}");
         }
 
-        Process last = StartWorker(log);
-        {
-            Assert.True(last.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
-            Assert.True(last.ExitCode == 0, log.ToString());
-        }
+        WorkerProcess last = StartWorker();
+        Assert.True(await last.WaitForExitAsync("the restarted worker's end", JobEnd, Ct) == 0, last.Log);
 
         JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
         Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
@@ -158,23 +136,22 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         (PipelineStorage storage, BlobContainerClient datasets) = await DropShopAsync(epochs: 10);
         Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
-        var log = new StringBuilder();
-        Process worker = StartWorker(log);
-        await WaitForRunningStageAsync(storage, key => key == TrainStage.StageKey("bpr"), worker, log);
+        WorkerProcess worker = StartWorker();
+        await worker.WaitForLineAsync(StageStarted("train bpr"), "training started", StageStart, Ct);
         await _azurite.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(12), Ct); // longer than the storage client's own retries (about 6 s)
+        await Task.Delay(TimeSpan.FromSeconds(12), Ct); // the outage under test: longer than the storage client's own retries (about 6 s)
         await _azurite.RestartAsync();
 
-        Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the worker did not finish; it said:\n{log}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"first worker exit code {worker.ExitCode}; it said:\n{log}");
-        if (worker.ExitCode != 0)
+        int exit = await worker.WaitForExitAsync("the worker's end", JobEnd, Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"first worker exit code {exit}; it said:\n{worker.Log}");
+        if (exit != 0)
         {
             // A worker may give up while storage is gone; the queue still holds its message for the next one.
-            worker = StartWorker(log);
-            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(5)), $"the restarted worker did not finish; it said:\n{log}");
+            worker = StartWorker();
+            exit = await worker.WaitForExitAsync("the restarted worker's end", JobEnd, Ct);
         }
 
-        Assert.True(worker.ExitCode == 0, log.ToString());
+        Assert.True(exit == 0, worker.Log);
 
         JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "shop", Ct)), Ct))!;
         Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
@@ -193,14 +170,11 @@ public sealed class WorkerProcessTests : IAsyncLifetime
             ("stuck/ratings.parquet", BinaryData.FromBytes(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Data", "parquet-footer-loop.parquet"), Ct))));
         Dictionary<string, BlobState> datasetBefore = await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct);
 
-        var log = new StringBuilder();
-        Process worker = StartWorker(log, "--stage-timeout-minutes", "0.05");
-        {
-            Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(2)), $"the worker did not give up on the stuck stage; it said:\n{log}");
-            Assert.True(worker.ExitCode == 1, $"exit code {worker.ExitCode}; it said:\n{log}");
-        }
+        WorkerProcess worker = StartWorker("--stage-timeout-minutes", "0.05");
+        int exit = await worker.WaitForExitAsync("giving up on the stuck stage", StageStart, Ct);
+        Assert.True(exit == 1, $"exit code {exit}; it said:\n{worker.Log}");
 
-        Assert.Contains("StageTimeoutException: the prepare stage did not finish within its time limit", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("StageTimeoutException: the prepare stage did not finish within its time limit", worker.Log, StringComparison.Ordinal);
         JobView job = (await storage.Jobs.GetAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(storage, "stuck", Ct)), Ct))!;
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains(job.Stages, s => s.Status == JobStatus.Failed && s.Error!.Contains("time limit", StringComparison.Ordinal));
@@ -209,11 +183,28 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         Assert.Equal(datasetBefore, await BlobNames.SnapshotAsync(datasets, cancellationToken: Ct));
 
         // The restarted worker finds nothing left to do: the stuck message does not come back.
-        Process restarted = StartWorker(log);
+        WorkerProcess restarted = StartWorker();
+        Assert.True(await restarted.WaitForExitAsync("the restarted worker's end", StageStart, Ct) == 0, restarted.Log);
+    }
+
+    /// <summary>
+    /// The stage logs its start just before it records it: the record is read until it says running (a few
+    /// milliseconds), so the kill lands inside the stage.
+    /// </summary>
+    private static async Task WaitUntilRecordedRunningAsync(PipelineStorage storage, string jobId, string key, WorkerProcess worker)
+    {
+        var waited = Stopwatch.StartNew();
+        while ((await storage.Jobs.GetStageAsync(jobId, key, Ct))?.Status != JobStatus.Running)
         {
-            Assert.True(restarted.WaitForExit(TimeSpan.FromMinutes(1)) && restarted.ExitCode == 0, log.ToString());
+            Assert.True(waited.Elapsed < TestLimits.Scaled(TimeSpan.FromSeconds(30)), $"{key} was never recorded as running; the worker said:\n{worker.Log}");
+            Assert.False(worker.HasExited, $"the worker ended before {key} was recorded; it said:\n{worker.Log}");
+            await Task.Delay(5, Ct);
         }
     }
+
+    /// <summary>Matches the worker's log line for a stage starting ("Job shop-…: train bpr started (delivery 1).").</summary>
+    private static Func<string, bool> StageStarted(string stage) =>
+        line => line.Contains($": {stage}", StringComparison.Ordinal) && line.Contains(" started (delivery ", StringComparison.Ordinal);
 
     /// <summary>The bundled ratings dropped as dataset <c>shop</c>, with a plan that trains bpr for <paramref name="epochs"/>.</summary>
     private async Task<(PipelineStorage Storage, BlobContainerClient Datasets)> DropShopAsync(int epochs) => await DropAsync(
@@ -231,26 +222,6 @@ public sealed class WorkerProcessTests : IAsyncLifetime
         }
 
         return (storage, datasets);
-    }
-
-    /// <summary>Polls the job record until a stage matching <paramref name="stage"/> is running.</summary>
-    private static async Task<StageRecord> WaitForRunningStageAsync(PipelineStorage storage, Func<string, bool> stage, Process worker, StringBuilder log)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"the stage never started; the worker said:\n{log}");
-            Assert.False(worker.HasExited, $"the worker ended early; it said:\n{log}");
-            foreach (string id in await DatasetWatcher.JobIdsAsync(storage, "shop", Ct))
-            {
-                if (await storage.Jobs.GetAsync(id, Ct) is { } job && job.Stages.FirstOrDefault(s => stage(s.Stage) && s.Status == JobStatus.Running) is { } running)
-                {
-                    return running;
-                }
-            }
-
-            await Task.Delay(10, Ct);
-        }
     }
 
     private static async Task<bool> AnyBlobAsync(BlobContainerClient container)
