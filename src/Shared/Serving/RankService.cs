@@ -62,7 +62,7 @@ public sealed class RankService
         int top = request.Top ?? 10;
         int[] history = Indices(model, request.History);
         var scores = new float[model.ItemCount];
-        model.ScoreAll(new ScoringQuery(model.UserIndex(request.UserId), history, ReadOnlyMemory<int>.Empty), scores);
+        model.ScoreAll(new ScoringQuery(model.UserIndex(request.UserId), history, ReadOnlyMemory<int>.Empty), scores, cancellationToken);
 
         // Masked items score −∞, which top-k never returns.
         scores[0] = float.NegativeInfinity;
@@ -108,10 +108,10 @@ public sealed class RankService
 
             return plan.Method switch
             {
-                null => Single(leases[0], requests, started, route),
-                FusionMethod.Split => Split(plan, leases, requests, started, route),
-                FusionMethod.Cascade => Cascade(plan, leases, requests, started, route),
-                FusionMethod method => Fuse(plan, method, leases, requests, started, route),
+                null => Single(leases[0], requests, started, route, cancellationToken),
+                FusionMethod.Split => Split(plan, leases, requests, started, route, cancellationToken),
+                FusionMethod.Cascade => Cascade(plan, leases, requests, started, route, cancellationToken),
+                FusionMethod method => Fuse(plan, method, leases, requests, started, route, cancellationToken),
             };
         }
         finally
@@ -123,9 +123,9 @@ public sealed class RankService
         }
     }
 
-    private static RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route)
+    private static RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        Scored[] scored = ScoreAll(lease.Model, requests, checkDuplicates: true);
+        Scored[] scored = ScoreAll(lease.Model, requests, checkDuplicates: true, cancellationToken);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -135,9 +135,9 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    private static RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        Scored[][] byModel = [.. leases.Select((l, m) => ScoreAll(l.Model, requests, checkDuplicates: m == 0))];
+        Scored[][] byModel = [.. leases.Select((l, m) => ScoreAll(l.Model, requests, checkDuplicates: m == 0, cancellationToken))];
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -148,14 +148,14 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Split(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    private static RankResponse[] Split(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
         var responses = new RankResponse[requests.Count];
         foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => ScoreFusion.SplitMember(x.Request.UserId, plan.Members)))
         {
             ModelLease lease = leases[group.Key];
             var members = group.ToList();
-            RankResponse[] ranked = Single(lease, [.. members.Select(m => m.Request)], started, route);
+            RankResponse[] ranked = Single(lease, [.. members.Select(m => m.Request)], started, route, cancellationToken);
             for (int i = 0; i < members.Count; i++)
             {
                 responses[members[i].Index] = ranked[i] with { Variant = lease.Alias == plan.Members[group.Key].Alias ? $"{plan.Members[group.Key].Model}:{lease.Alias}" : lease.Alias };
@@ -165,10 +165,10 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route)
+    private static RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
         int cut = plan.Profile!.CascadeCut;
-        Scored[] cheap = ScoreAll(leases[0].Model, requests, checkDuplicates: true);
+        Scored[] cheap = ScoreAll(leases[0].Model, requests, checkDuplicates: true, cancellationToken);
 
         // The heavy model only sees each request's best `cut` candidates, all in one run.
         var shortlisted = new RankRequest[requests.Count];
@@ -178,7 +178,7 @@ public sealed class RankService
             shortlisted[r] = requests[r] with { Candidates = [.. best.Select(p => requests[r].Candidates![p])] };
         }
 
-        Scored[] heavy = ScoreAll(leases[1].Model, shortlisted, checkDuplicates: false);
+        Scored[] heavy = ScoreAll(leases[1].Model, shortlisted, checkDuplicates: false, cancellationToken);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -189,7 +189,7 @@ public sealed class RankService
     }
 
     /// <summary>Scores every request's candidates with one model in a single session run (after the duplicate check, if asked).</summary>
-    private static Scored[] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests, bool checkDuplicates)
+    private static Scored[] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests, bool checkDuplicates, CancellationToken cancellationToken)
     {
         var queries = new ScoringQuery[requests.Count];
         var candidateItems = new int[requests.Count][];
@@ -214,7 +214,7 @@ public sealed class RankService
         }
 
         float[] flat = new float[total];
-        model.Score(queries, flat);
+        model.Score(queries, flat, cancellationToken);
         if (requests.Count == 1)
         {
             return [new Scored(flat, candidateItems[0])];

@@ -13,7 +13,6 @@ namespace Recsys.Serving;
 public sealed class ScoringModel : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
     private readonly IdLookup _items;
     private readonly IdLookup _users;
     private readonly string[] _itemIds;
@@ -103,13 +102,14 @@ public sealed class ScoringModel : IDisposable
 
     /// <summary>
     /// Scores every query's candidates in one session run; <paramref name="scores"/> receives them in order,
-    /// query after query (its length is the total candidate count).
+    /// query after query (its length is the total candidate count). Cancelling <paramref name="cancellationToken"/>
+    /// terminates this run (and only this one) and throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    public void Score(ReadOnlySpan<ScoringQuery> queries, Span<float> scores)
+    public void Score(ReadOnlySpan<ScoringQuery> queries, Span<float> scores, CancellationToken cancellationToken = default)
     {
         if (Layout == InputLayout.Pairs)
         {
-            ScorePairs(queries, scores);
+            ScorePairs(queries, scores, cancellationToken);
             return;
         }
 
@@ -117,7 +117,7 @@ public sealed class ScoringModel : IDisposable
         float[] all = ArrayPool<float>.Shared.Rent(batch * _itemCount);
         try
         {
-            ScoreCatalogue(queries, all);
+            ScoreCatalogue(queries, all, cancellationToken);
             int offset = 0;
             for (int q = 0; q < batch; q++)
             {
@@ -135,7 +135,7 @@ public sealed class ScoringModel : IDisposable
     }
 
     /// <summary>Scores of every item index (0 included) for one user, for catalogue-wide top-k.</summary>
-    public void ScoreAll(ScoringQuery query, Span<float> scores)
+    public void ScoreAll(ScoringQuery query, Span<float> scores, CancellationToken cancellationToken = default)
     {
         if (Layout == InputLayout.Pairs)
         {
@@ -147,7 +147,7 @@ public sealed class ScoringModel : IDisposable
                     every[i] = i;
                 }
 
-                ScorePairs([query with { Candidates = every.AsMemory(0, _itemCount) }], scores[.._itemCount]);
+                ScorePairs([query with { Candidates = every.AsMemory(0, _itemCount) }], scores[.._itemCount], cancellationToken);
             }
             finally
             {
@@ -160,7 +160,7 @@ public sealed class ScoringModel : IDisposable
         float[] all = ArrayPool<float>.Shared.Rent(_itemCount);
         try
         {
-            ScoreCatalogue([query], all);
+            ScoreCatalogue([query], all, cancellationToken);
             all.AsSpan(0, _itemCount).CopyTo(scores);
         }
         finally
@@ -169,13 +169,30 @@ public sealed class ScoringModel : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _session.Dispose();
+
+    /// <summary>
+    /// One session run with options of its own: the token's cancellation sets their terminate flag, which ends this
+    /// run only (options shared between calls would end every run in flight, and stay terminated).
+    /// </summary>
+    private void Run(IReadOnlyCollection<OrtValue> inputs, OrtValue output, CancellationToken cancellationToken)
     {
-        _session.Dispose();
-        _runOptions.Dispose();
+        cancellationToken.ThrowIfCancellationRequested();
+        using var options = new RunOptions();
+        using CancellationTokenRegistration terminate = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, options)
+            : default;
+        try
+        {
+            _session.Run(options, _inputNames, inputs, _outputNames, [output]);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
-    private void ScorePairs(ReadOnlySpan<ScoringQuery> queries, Span<float> scores)
+    private void ScorePairs(ReadOnlySpan<ScoringQuery> queries, Span<float> scores, CancellationToken cancellationToken)
     {
         int total = 0;
         foreach (ScoringQuery query in queries)
@@ -205,7 +222,7 @@ public sealed class ScoringModel : IDisposable
             using OrtValue user = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, users.AsMemory(0, total), shape);
             using OrtValue item = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, items.AsMemory(0, total), shape);
             using OrtValue score = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, total), shape);
-            _session.Run(_runOptions, _inputNames, [user, item], _outputNames, [score]);
+            Run([user, item], score, cancellationToken);
             output.AsSpan(0, total).CopyTo(scores);
         }
         finally
@@ -217,7 +234,7 @@ public sealed class ScoringModel : IDisposable
     }
 
     /// <summary>Runs the catalogue-output graph for a batch of users into <paramref name="output"/> ([batch, ItemCount]).</summary>
-    private void ScoreCatalogue(ReadOnlySpan<ScoringQuery> queries, float[] output)
+    private void ScoreCatalogue(ReadOnlySpan<ScoringQuery> queries, float[] output, CancellationToken cancellationToken)
     {
         int batch = queries.Length;
         using OrtValue score = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, batch * _itemCount), [batch, _itemCount]);
@@ -239,7 +256,7 @@ public sealed class ScoringModel : IDisposable
                 }
 
                 using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, history.AsMemory(0, batch * _itemCount), [batch, _itemCount]);
-                _session.Run(_runOptions, _inputNames, [input], _outputNames, [score]);
+                Run([input], score, cancellationToken);
             }
             finally
             {
@@ -272,7 +289,7 @@ public sealed class ScoringModel : IDisposable
             }
 
             using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, sequences.AsMemory(0, batch * length), [batch, length]);
-            _session.Run(_runOptions, _inputNames, [input], _outputNames, [score]);
+            Run([input], score, cancellationToken);
         }
         finally
         {
