@@ -35,6 +35,9 @@ public sealed class ModelHost : IAsyncDisposable
 
     public ExecutionProvider Provider { get; }
 
+    /// <summary>Test seam: runs after a caller found its slot empty and before it waits at the slot's gate.</summary>
+    internal Func<(string Model, string Alias), Task>? BeforeGate { get; set; }
+
     public ModelRegistry Registry => _registry;
 
     /// <summary>
@@ -65,9 +68,21 @@ public sealed class ModelHost : IAsyncDisposable
                 continue; // swapped or evicted between the read and the acquire: read again
             }
 
+            if (BeforeGate is { } beforeGate)
+            {
+                await beforeGate(key);
+            }
+
             await slot.Gate.WaitAsync(cancellationToken);
             try
             {
+                // The slot may have been evicted (removed from the table) while this call waited at its gate: a
+                // model loaded into it now would be served once and never retired. Start again with the table's slot.
+                if (!_slots.TryGetValue(key, out AliasSlot? listed) || !ReferenceEquals(listed, slot))
+                {
+                    continue;
+                }
+
                 if (slot.Current is null)
                 {
                     await RefreshSlotAsync(key, slot, firstLoad: true, cancellationToken);

@@ -62,6 +62,39 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
+    public async Task ASlotEvictedWhileACallerWaitsAtItsGate_IsNotLoadedBehindTheHostsBack()
+    {
+        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync(challenger: true);
+        var log = new ListLogger();
+        await using var host = new ModelHost(registry, Options with { MemoryBudgetBytes = 1 }, log); // room for one model at a time
+        bool interfered = false;
+        host.BeforeGate = async key =>
+        {
+            if (key.Alias == "champion" && !interfered)
+            {
+                // Before this caller reaches the gate, another loads champion and a third loads challenger,
+                // which unloads champion and removes its slot from the host's table.
+                interfered = true;
+                using (await host.AcquireAsync("movies", "champion", Ct))
+                {
+                }
+
+                using (await host.AcquireAsync("movies", "challenger", Ct))
+                {
+                }
+            }
+        };
+
+        using ModelLease lease = await host.AcquireAsync("movies", "champion", Ct);
+
+        // Champion was loaded twice (before and after the eviction), not a third time into the evicted slot, where
+        // it would never have been served, retired or disposed.
+        Assert.Equal(2, log.Lines.Count(l => l.StartsWith("Loaded movies/champion", StringComparison.Ordinal)));
+        Assert.Equal("v1", lease.Model.Version);
+        Assert.Contains(host.Health().Models, m => (m.Alias, m.Version) == ("champion", "v1"));
+    }
+
+    [Fact]
     public async Task Rank_TopExcludeAndSeenHistory_AreAppliedAfterScoring()
     {
         var (_, host, service) = await ServeAsync();
