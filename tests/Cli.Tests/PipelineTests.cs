@@ -268,6 +268,31 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Training_KeepsGoingWhileStorageIsUnreachable_OnlyStoringNeedsIt()
+    {
+        await DropAsync("outage");
+        await _storage.Container(PipelineStorage.Markers).CreateIfNotExistsAsync(cancellationToken: Ct);
+        var prepare = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "outage-job", Dataset = "outage" };
+        PipelineMessage train = (await new PrepareStage(_storage).HandleAsync(prepare, Ct)).Single() with { Training = new PlannedModel("bpr", 4) };
+        var reported = new List<int>();
+        var stage = new TrainStage(_storage, (_, o) => o with { Patience = 100 }, (_, epoch) =>
+        {
+            reported.Add(epoch.Epoch);
+            if (epoch.Epoch == 1)
+            {
+                // Storage goes away after the first epoch (test code may block here; the stage must not).
+                _azurite.StopAsync().GetAwaiter().GetResult();
+            }
+        });
+
+        Exception failed = await Assert.ThrowsAnyAsync<Exception>(() => stage.HandleAsync(train, Ct));
+
+        // Every epoch trained although no checkpoint could be stored after the first; only then did the stage fail.
+        Assert.Equal([1, 2, 3, 4], reported);
+        Assert.True(failed is Azure.RequestFailedException or HttpRequestException or AggregateException, failed.ToString());
+    }
+
+    [Fact]
     public async Task Training_StoppedMidway_ResumesFromItsBlobCheckpoint()
     {
         await DropAsync("resume");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Azure;
 using Azure.Storage.Blobs;
 using Recsys.Models;
@@ -76,24 +77,37 @@ public sealed class TrainStage : IPipelineStage
 
             TrainingOptions defaults = NeuralDefaults.For(planned.Architecture);
             TrainingOptions options = _adjust(planned.Architecture, defaults with { Epochs = planned.Epochs ?? defaults.Epochs, Resume = resume });
-            TrainResult result = await TrainingRun.TrainAsync(
-                new TrainRequest
-                {
-                    Dataset = new PrepareOptions { Dataset = prepared, Name = message.Dataset },
-                    Model = planned.Architecture,
-                    Output = output,
-                    Training = options,
-                    ModelName = model,
-                    Version = version,
-                },
-                new SynchronousProgress(epoch =>
-                {
-                    remote.Save(checkpoints, cancellationToken);
-                    _storage.Jobs.ProgressAsync(message.JobId, key, $"epoch {epoch.Epoch}/{epoch.Epochs}, loss {epoch.Loss:0.0000}, validation nDCG@10 {epoch.ValidationMetric:0.0000}", cancellationToken)
-                        .GetAwaiter().GetResult();
-                    _onEpoch?.Invoke(message, epoch);
-                }),
-                cancellationToken);
+            // The training thread only hands each epoch over; uploading its checkpoint and recording its progress
+            // happen asynchronously, so a slow or unreachable store never stalls training (nor blocks a thread on I/O).
+            var epochs = new EpochUploads(remote, checkpoints, (epoch, ct) => _storage.Jobs.ProgressAsync(
+                message.JobId, key, $"epoch {epoch.Epoch}/{epoch.Epochs}, loss {epoch.Loss:0.0000}, validation nDCG@10 {epoch.ValidationMetric:0.0000}", ct));
+            Task uploading = epochs.RunAsync(cancellationToken);
+            TrainResult result;
+            try
+            {
+                result = await TrainingRun.TrainAsync(
+                    new TrainRequest
+                    {
+                        Dataset = new PrepareOptions { Dataset = prepared, Name = message.Dataset },
+                        Model = planned.Architecture,
+                        Output = output,
+                        Training = options,
+                        ModelName = model,
+                        Version = version,
+                    },
+                    new SynchronousProgress(epoch =>
+                    {
+                        epochs.Add(epoch);
+                        _onEpoch?.Invoke(message, epoch);
+                    }),
+                    cancellationToken);
+            }
+            finally
+            {
+                epochs.Complete();
+            }
+
+            await uploading; // the last epoch's checkpoint and progress are stored before the stage moves on
 
             // Checkpoints are not part of the model package.
             Directory.Delete(checkpoints, recursive: true);
@@ -130,7 +144,7 @@ public sealed class TrainStage : IPipelineStage
         }
     }
 
-    /// <summary>Reports synchronously on the training thread, so the checkpoint is uploaded before the next epoch starts.</summary>
+    /// <summary>Reports on the training thread, in epoch order (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
     private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
     {
         public void Report(EpochReport value) => report(value);
@@ -154,13 +168,59 @@ public sealed class TrainStage : IPipelineStage
             }
         }
 
-        public void Save(string folder, CancellationToken cancellationToken)
+        public async Task SaveAsync(string folder, CancellationToken cancellationToken)
         {
             string file = Path.Combine(folder, Checkpoint.FileName);
             if (File.Exists(file))
             {
-                container.CreateIfNotExists(cancellationToken: cancellationToken);
-                container.GetBlobClient($"{prefix}/{Checkpoint.FileName}").Upload(file, overwrite: true, cancellationToken);
+                // Opened before the upload: the next epoch's checkpoint replaces the file by a rename, never in place.
+                await using FileStream stream = File.OpenRead(file);
+                await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await container.GetBlobClient($"{prefix}/{Checkpoint.FileName}").UploadAsync(stream, overwrite: true, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores each epoch's checkpoint and progress off the training thread. Only the latest epoch matters (a
+    /// checkpoint replaces the one before), so epochs that arrive while a store is in flight are coalesced. A store
+    /// that fails is not retried on its own: the next epoch stores a newer checkpoint, and the last one is
+    /// awaited, so a stage never completes with a stale checkpoint unnoticed.
+    /// </summary>
+    private sealed class EpochUploads(CheckpointMirror remote, string checkpoints, Func<EpochReport, CancellationToken, Task> recordProgress)
+    {
+        private readonly Channel<EpochReport> _epochs = Channel.CreateUnbounded<EpochReport>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+        public void Add(EpochReport epoch) => _epochs.Writer.TryWrite(epoch);
+
+        public void Complete() => _epochs.Writer.TryComplete();
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            Exception? last = null;
+            while (await _epochs.Reader.WaitToReadAsync(cancellationToken))
+            {
+                EpochReport latest = default!;
+                while (_epochs.Reader.TryRead(out EpochReport? epoch))
+                {
+                    latest = epoch;
+                }
+
+                try
+                {
+                    await remote.SaveAsync(checkpoints, cancellationToken);
+                    await recordProgress(latest, cancellationToken);
+                    last = null;
+                }
+                catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or IOException)
+                {
+                    last = ex; // storage is unreachable now; training goes on and the next epoch tries again
+                }
+            }
+
+            if (last is not null)
+            {
+                throw last;
             }
         }
     }
