@@ -30,12 +30,12 @@ public sealed class DatasetDropTrigger(DatasetWatcher watcher, ILogger<DatasetDr
             foreach (string dataset in datasets)
             {
                 int started = await watcher.ScanAsync(dataset, cancellationToken);
-                logger.LogInformation("datasets/{Dataset}/ is ready: {Started} new job(s).", dataset, started);
+                CloudLog.DropReady(logger, dataset, started);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Could not scan the drop (delivery {Delivery}); it is delivered again.", message.DeliveryCount);
+            CloudLog.DropScanFailed(logger, ex, message.DeliveryCount);
             await settlement.AbandonAsync(message, cancellationToken);
             return;
         }

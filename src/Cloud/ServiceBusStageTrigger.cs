@@ -42,7 +42,7 @@ public sealed class ServiceBusStageTrigger(StageRunner runner, IPipelineSender s
                 if (dead.Stuck)
                 {
                     // The stuck stage still holds a thread (and maybe the GPU): stop the worker so the host restarts it.
-                    logger.LogCritical("A {Stage} stage ignored cancellation past its time limit; stopping the worker so it is restarted.", stage);
+                    CloudLog.StageStuck(logger, stage);
                     lifetime.StopApplication();
                 }
 

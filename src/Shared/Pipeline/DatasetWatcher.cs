@@ -104,7 +104,7 @@ public sealed class DatasetWatcher
         {
             if (!Serving.ResourceName.IsValid(name))
             {
-                _logger.LogWarning("Ignoring datasets/{Name}/: not a valid dataset name.", name);
+                PipelineLog.InvalidDatasetName(_logger, name);
                 continue;
             }
 
@@ -132,7 +132,7 @@ public sealed class DatasetWatcher
                 // Another worker marked it at the same moment.
             }
 
-            _logger.LogInformation("New dataset drop datasets/{Name}/: job {JobId}.", name, jobId);
+            PipelineLog.NewDrop(_logger, name, jobId);
             sent++;
         }
 
@@ -148,7 +148,7 @@ public sealed class DatasetWatcher
 
         if (RequireReadyFile)
         {
-            _logger.LogDebug("datasets/{Name}/ has no {ReadyFile} yet; not prepared.", name, ReadyFileName);
+            PipelineLog.DropNotReady(_logger, name, ReadyFileName);
             return false;
         }
 

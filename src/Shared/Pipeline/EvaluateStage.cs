@@ -18,7 +18,7 @@ namespace Recsys.Pipeline;
 /// the champion alias (ETag-guarded) when the promotion gate passes. The first version of a model becomes
 /// champion directly.
 /// </summary>
-public sealed partial class EvaluateStage : IPipelineStage
+public sealed class EvaluateStage : IPipelineStage
 {
     public const string ChampionAlias = "champion";
     public const int K = 10;
@@ -58,7 +58,7 @@ public sealed partial class EvaluateStage : IPipelineStage
             await WriteReportAsync(model, version, challenger, cancellationToken);
 
             (bool promoted, string reason) = await PromoteAsync(model, version, data, challenger, cancellationToken);
-            Log.Decision(_logger, model, version, challenger.Metrics[MetricNames.Ndcg(K)], promoted ? $"promoted to {ChampionAlias}" : $"{ChampionAlias} kept", reason);
+            PipelineLog.Decision(_logger, model, version, challenger.Metrics[MetricNames.Ndcg(K)], promoted ? $"promoted to {ChampionAlias}" : $"{ChampionAlias} kept", reason);
             await _storage.Jobs.CompleteAsync(message.JobId, key, new Dictionary<string, object>
             {
                 ["version"] = version,
@@ -141,11 +141,5 @@ public sealed partial class EvaluateStage : IPipelineStage
             string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Users, cancellationToken))["id"];
             return new Dataset(InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size), test, validation, items, users);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "{Model}/{Version}: nDCG@10 {Ndcg:0.0000}; {Outcome}: {Reason}")]
-        public static partial void Decision(ILogger logger, string model, string version, double ndcg, string outcome, string reason);
     }
 }

@@ -37,7 +37,7 @@ public sealed class LocalPipeline
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
             {
                 // Storage unreachable: keep trying; nothing is lost, messages stay in their queues.
-                _logger.LogWarning("Storage unreachable ({Reason}); retrying in {Interval}.", ex.Message, PollInterval);
+                PipelineLog.StorageUnreachable(_logger, ex.Message, PollInterval);
                 found = -1;
             }
 

@@ -126,7 +126,7 @@ public sealed class QueueWorker
         }
         catch (RequestFailedException ex)
         {
-            _logger.LogWarning("Could not extend message {MessageId}: {Reason}", messageId, ex.Message);
+            PipelineLog.LeaseNotExtended(_logger, messageId, ex.Message);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Recsys.Pipeline;
 /// and decide between success, a permanent failure, a retry with backoff and the dead-letter queue, writing the
 /// job record for the last two. The transport only settles the message as the returned <see cref="StageOutcome"/> says.
 /// </summary>
-public sealed partial class StageRunner
+public sealed class StageRunner
 {
     private readonly JobStore _jobs;
     private readonly Dictionary<PipelineStage, IPipelineStage> _stages;
@@ -66,7 +66,7 @@ public sealed partial class StageRunner
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StageTimeout);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Log.StageStarted(_logger, message.JobId, Describe(stage, message), deliveryCount);
+        PipelineLog.StageStarted(_logger, message.JobId, Describe(stage, message), deliveryCount);
         try
         {
             // Run on the thread pool: a handler stuck in synchronous code must not hold the transport's loop.
@@ -84,7 +84,7 @@ public sealed partial class StageRunner
             }
 
             IReadOnlyList<PipelineMessage> next = await work;
-            Log.StageDone(_logger, message.JobId, Describe(stage, message), started.Elapsed.TotalSeconds, next.Count == 0 ? "nothing" : string.Join(", ", next.Select(n => Describe(n.Stage, n))));
+            PipelineLog.StageDone(_logger, message.JobId, Describe(stage, message), started.Elapsed.TotalSeconds, next.Count == 0 ? "nothing" : string.Join(", ", next.Select(n => Describe(n.Stage, n))));
             return new StageOutcome.Succeeded(next);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -93,7 +93,7 @@ public sealed partial class StageRunner
         }
         catch (PermanentStageException ex)
         {
-            _logger.LogWarning("Job {JobId} failed at {Stage}: {Reason}", message.JobId, stage, ex.Message);
+            PipelineLog.JobFailed(_logger, message.JobId, stage, ex.Message);
             return new StageOutcome.Failed(ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -105,7 +105,7 @@ public sealed partial class StageRunner
             }
 
             TimeSpan backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, deliveryCount)));
-            _logger.LogWarning(ex, "Job {JobId} {Stage} attempt {Attempt} failed; retrying in {Backoff}.", message.JobId, stage, deliveryCount, backoff);
+            PipelineLog.StageRetrying(_logger, ex, message.JobId, stage, deliveryCount, backoff);
             return new StageOutcome.Retry(ex, backoff);
         }
     }
@@ -128,16 +128,7 @@ public sealed partial class StageRunner
             await _jobs.FailAsync(message.JobId, $"{PipelineStorage.QueueName(stage)}-dead-letter", reason, cancellationToken: cancellationToken);
         }
 
-        _logger.LogError("Dead-lettered a {Stage} message: {Reason}", stage, reason);
+        PipelineLog.DeadLettered(_logger, stage, reason);
         return new StageOutcome.DeadLetter(code, reason, stuck);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Job {JobId}: {Stage} started (delivery {Delivery}).")]
-        public static partial void StageStarted(ILogger logger, string jobId, string stage, int delivery);
-
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Job {JobId}: {Stage} done in {Seconds:0.0} s; next: {Next}.")]
-        public static partial void StageDone(ILogger logger, string jobId, string stage, double seconds, string next);
     }
 }

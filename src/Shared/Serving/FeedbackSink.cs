@@ -90,7 +90,7 @@ public sealed class FeedbackSink : IAsyncDisposable
         long lost = Interlocked.Read(ref _queued);
         if (lost > 0)
         {
-            _logger.LogError("{Lost} feedback events were not written: storage could not be reached before the shutdown deadline ({Deadline}).", lost, ShutdownDeadline);
+            ServingLog.FeedbackLost(_logger, lost, ShutdownDeadline);
         }
 
         _abandon.Dispose();
@@ -175,7 +175,7 @@ public sealed class FeedbackSink : IAsyncDisposable
                 // The status and error code, not the message: the storage message carries the whole XML error body.
                 string reason = ex is Azure.RequestFailedException failed && failed.Status != 0 ? $"{failed.Status} {failed.ErrorCode}" : ex.GetBaseException().Message;
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
-                _logger.LogWarning("Appending {Count} feedback events failed (attempt {Attempt}): {Reason}; retrying in {Delay}.", batch.Count, attempt, reason, delay);
+                ServingLog.FeedbackAppendFailed(_logger, batch.Count, attempt, reason, delay);
                 await Task.Delay(delay, cancellationToken);
             }
         }

@@ -30,7 +30,7 @@ public sealed class ModelHost : IAsyncDisposable
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         Provider = OnnxSessionFactory.SelectProvider(options.PreferGpu);
-        _logger.LogInformation("Scoring on the {Provider} execution provider.", Provider);
+        ServingLog.ExecutionProvider(_logger, Provider);
     }
 
     public ExecutionProvider Provider { get; }
@@ -182,7 +182,7 @@ public sealed class ModelHost : IAsyncDisposable
         {
             if (_expected.TryGetValue(key, out string? before) && before != ex.Detail)
             {
-                _logger.LogWarning("{Model}/{Alias} is not being served: {Reason} Health reports degraded until it can be loaded.", key.Model, key.Alias, ex.Detail);
+                ServingLog.NotServed(_logger, key.Model, key.Alias, ex.Detail);
             }
 
             _expected[key] = ex.Detail ?? ex.Message;
@@ -260,7 +260,7 @@ public sealed class ModelHost : IAsyncDisposable
         catch (ModelLoadException ex)
         {
             ServingMetrics.LoadFailures.Add(1, new("model", key.Model), new("version", pointer.Version));
-            _logger.LogWarning("Refused {Model}/{Version} for alias {Alias}: {Reason}", key.Model, pointer.Version, key.Alias, ex.Message);
+            ServingLog.Refused(_logger, key.Model, pointer.Version, key.Alias, ex.Message);
             slot.FailedETag = pointer.ETag;
             if (current is null)
             {
@@ -281,11 +281,11 @@ public sealed class ModelHost : IAsyncDisposable
         if (current is not null)
         {
             ServingMetrics.Swaps.Add(1, new KeyValuePair<string, object?>("model", key.Model));
-            _logger.LogInformation("Swapped {Model}/{Alias} from {Old} to {New}.", key.Model, key.Alias, current.Model.Version, pointer.Version);
+            ServingLog.Swapped(_logger, key.Model, key.Alias, current.Model.Version, pointer.Version);
         }
         else
         {
-            _logger.LogInformation("Loaded {Model}/{Alias} = {Version} on {Provider}.", key.Model, key.Alias, pointer.Version, Provider);
+            ServingLog.Loaded(_logger, key.Model, key.Alias, pointer.Version, Provider);
         }
 
         EvictBeyondBudget(key);
@@ -302,7 +302,7 @@ public sealed class ModelHost : IAsyncDisposable
                 return;
             }
 
-            _logger.LogInformation("Unloaded {Model}/{Alias} to stay within the memory budget.", victim.Key.Model, victim.Key.Alias);
+            ServingLog.Unloaded(_logger, victim.Key.Model, victim.Key.Alias);
             Retire(Interlocked.Exchange(ref victim.Value.Current, null));
         }
     }
@@ -331,7 +331,7 @@ public sealed class ModelHost : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _logger.LogWarning(ex, "Model refresh failed; retrying at the next interval.");
+                    ServingLog.RefreshFailed(_logger, ex);
                 }
 
                 while (_storageFailed.Wait(0))
@@ -343,7 +343,7 @@ public sealed class ModelHost : IAsyncDisposable
                 wait = failures == 0 ? _options.RefreshInterval : RetryDelay(failures);
                 if (failures > 0)
                 {
-                    _logger.LogWarning("Storage unreachable on {Failures} refreshes in a row; next try in {Delay}.", failures, wait);
+                    ServingLog.StorageUnreachable(_logger, failures, wait);
                 }
             }
         }

@@ -142,7 +142,7 @@ public sealed class RankApi
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Unhandled error on {Route}.", route);
+            ServingLog.UnhandledError(_logger, ex, route);
             return new ApiResult(500, new ProblemDetails("about:blank", "Internal error.", 500, "The request failed; it has been logged.", route));
         }
     }

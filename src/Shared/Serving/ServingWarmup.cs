@@ -26,11 +26,11 @@ internal sealed class ServingWarmup(ServingHost serving, IOptions<ServingOptions
         try
         {
             await serving.WarmAsync(options.Value, lifetime.ApplicationStopping);
-            logger.LogInformation("Warmed {Model}@{Alias}.", options.Value.DefaultModel, options.Value.DefaultAlias);
+            ServingLog.Warmed(logger, options.Value.DefaultModel, options.Value.DefaultAlias);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Warm-up of {Model}@{Alias} failed; the first request loads it.", options.Value.DefaultModel, options.Value.DefaultAlias);
+            ServingLog.WarmupFailed(logger, ex, options.Value.DefaultModel, options.Value.DefaultAlias);
         }
         catch (OperationCanceledException)
         {
