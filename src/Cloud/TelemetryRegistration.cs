@@ -22,7 +22,7 @@ public static class TelemetryRegistration
     {
         IOpenTelemetryBuilder telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(ServingMetrics.MeterName))
-            .WithTracing(tracing => tracing.AddSource("Azure.*"));
+            .WithTracing(tracing => tracing.AddSource("Azure.*", Recsys.Diagnostics.RecsysTracing.SourceName));
         string? applicationInsights = configuration[ApplicationInsightsSetting];
         if (!string.IsNullOrEmpty(applicationInsights))
         {

@@ -20,9 +20,10 @@ internal static class ServeCommand
         {
             Description = "Serve an exported model folder (from `recsys train`) with no publish step: it is published to the store as --model (default: the folder's name) and the default alias is pointed at it.",
         };
+        var trace = new Option<bool>("--trace") { Description = "Print one line per rank request span (duration, model, version, candidates, fusion) on stderr." };
         var command = new Command("serve", "Serve the rank API (POST /api/rank, /api/rank/batch, /api/recommend, /api/feedback; models; health) on http://127.0.0.1:{port}.")
         {
-            port, connection, model, refresh, from,
+            port, connection, model, refresh, from, trace,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
@@ -33,6 +34,7 @@ internal static class ServeCommand
                 RefreshInterval = result.GetValue(refresh) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.RefreshInterval,
             };
             LocalPort.RequireFree(result.GetValue(port));
+            using IDisposable? traces = TraceConsole.StartIf(result.GetValue(trace));
             string? folder = result.GetValue(from);
             if (folder is not null)
             {

@@ -19,12 +19,14 @@ internal static class WorkerCommand
         var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
         var lease = new Option<double>("--lease-seconds") { Description = "How long a taken message stays invisible (renewed while it is worked on); after a crash it reappears this long after the last renewal.", DefaultValueFactory = _ => 120 };
         var stageTimeout = new Option<double>("--stage-timeout-minutes") { Description = "The longest one stage may run; a stage stuck past it is dead-lettered and the worker exits so it can be restarted.", DefaultValueFactory = _ => 240 };
+        var trace = new Option<bool>("--trace") { Description = "Print one line per stage and training epoch span (duration, job, stage, attempt, outcome) on stderr." };
         var command = new Command("worker", "Run the pipeline locally: watch datasets/ for drops, then prepare → train → evaluate → promote through the queues.")
         {
-            connection, once, poll, settle, lease, stageTimeout,
+            connection, once, poll, settle, lease, stageTimeout, trace,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
+            using IDisposable? traces = TraceConsole.StartIf(result.GetValue(trace));
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
             if (storage.Started is not null)
             {

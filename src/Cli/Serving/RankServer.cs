@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Recsys.Pipeline;
 using Recsys.Serving;
 
@@ -53,15 +54,25 @@ internal sealed class RankServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage"] = connectionString });
         builder.Services.AddRecsysServing(builder.Configuration, options);
 
-        // Serving instruments go to an OTLP collector when one is configured the standard way.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            metrics.AddMeter(ServingMetrics.MeterName);
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        // Serving instruments and spans go to an OTLP collector when one is configured the standard way.
+        bool otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
             {
-                metrics.AddOtlpExporter();
-            }
-        });
+                metrics.AddMeter(ServingMetrics.MeterName);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Diagnostics.RecsysTracing.SourceName);
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
         WebApplication app = builder.Build();
         ServingHost serving = app.Services.GetRequiredService<ServingHost>();
 

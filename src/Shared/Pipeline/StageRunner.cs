@@ -66,6 +66,10 @@ public sealed class StageRunner
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StageTimeout);
         var started = System.Diagnostics.Stopwatch.StartNew();
+        using System.Diagnostics.Activity? span = Diagnostics.RecsysTracing.Source.StartActivity($"stage {PipelineStorage.QueueName(stage)}")
+            ?.SetTag(Diagnostics.RecsysTracing.Tags.JobId, message.JobId)
+            .SetTag(Diagnostics.RecsysTracing.Tags.Stage, Describe(stage, message))
+            .SetTag(Diagnostics.RecsysTracing.Tags.Attempt, deliveryCount);
         PipelineLog.StageStarted(_logger, message.JobId, Describe(stage, message), deliveryCount);
         try
         {
@@ -85,6 +89,7 @@ public sealed class StageRunner
 
             IReadOnlyList<PipelineMessage> next = await work;
             PipelineLog.StageDone(_logger, message.JobId, Describe(stage, message), started.Elapsed.TotalSeconds, next.Count == 0 ? "nothing" : string.Join(", ", next.Select(n => Describe(n.Stage, n))));
+            span?.SetTag(Diagnostics.RecsysTracing.Tags.Outcome, "succeeded");
             return new StageOutcome.Succeeded(next);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -94,6 +99,7 @@ public sealed class StageRunner
         catch (PermanentStageException ex)
         {
             PipelineLog.JobFailed(_logger, message.JobId, stage, ex.Message);
+            span?.SetTag(Diagnostics.RecsysTracing.Tags.Outcome, "failed").SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             return new StageOutcome.Failed(ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -106,6 +112,7 @@ public sealed class StageRunner
 
             TimeSpan backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, deliveryCount)));
             PipelineLog.StageRetrying(_logger, ex, message.JobId, stage, deliveryCount, backoff);
+            span?.SetTag(Diagnostics.RecsysTracing.Tags.Outcome, "retry").SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             return new StageOutcome.Retry(ex, backoff);
         }
     }
@@ -129,6 +136,7 @@ public sealed class StageRunner
         }
 
         PipelineLog.DeadLettered(_logger, stage, reason);
+        System.Diagnostics.Activity.Current?.SetTag(Diagnostics.RecsysTracing.Tags.Outcome, "dead-letter").SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
         return new StageOutcome.DeadLetter(code, reason, stuck);
     }
 }

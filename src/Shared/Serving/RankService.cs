@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recsys.Diagnostics;
 using Recsys.Evaluation;
 
 namespace Recsys.Serving;
@@ -57,8 +58,11 @@ public sealed class RankService
     {
         long started = Stopwatch.GetTimestamp();
         _validator.Check(request);
+        using Activity? span = RecsysTracing.Source.StartActivity("recommend");
         using ModelLease lease = await _host.AcquireAsync(request.Model ?? _options.DefaultModel, request.Alias ?? _options.DefaultAlias, cancellationToken);
         ScoringModel model = lease.Model;
+        span?.SetTag(RecsysTracing.Tags.Route, "recommend").SetTag(RecsysTracing.Tags.Model, model.Name).SetTag(RecsysTracing.Tags.Version, model.Version)
+            .SetTag(RecsysTracing.Tags.Candidates, model.ItemCount - 1).SetTag(RecsysTracing.Tags.Fusion, "none");
         int top = request.Top ?? 10;
         int[] history = Indices(model, request.History);
         var scores = new float[model.ItemCount];
@@ -98,12 +102,23 @@ public sealed class RankService
 
     private async Task<IReadOnlyList<RankResponse>> RankManyAsync(Plan plan, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
+        using Activity? span = RecsysTracing.Source.StartActivity(route);
         var leases = new List<ModelLease>(plan.Members.Count);
         try
         {
             foreach (FusionMember member in plan.Members)
             {
                 leases.Add(await _host.AcquireAsync(member.Model, member.Alias, cancellationToken));
+            }
+
+            if (span is not null)
+            {
+                span.SetTag(RecsysTracing.Tags.Route, route);
+                span.SetTag(RecsysTracing.Tags.Model, string.Join(",", leases.Select(l => l.Model.Name)));
+                span.SetTag(RecsysTracing.Tags.Version, string.Join(",", leases.Select(l => l.Model.Version)));
+                span.SetTag(RecsysTracing.Tags.Requests, requests.Count);
+                span.SetTag(RecsysTracing.Tags.Candidates, requests.Sum(r => r.Candidates?.Count ?? 0));
+                span.SetTag(RecsysTracing.Tags.Fusion, plan.Method?.ToString().ToLowerInvariant() ?? "none");
             }
 
             return plan.Method switch

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Recsys.Diagnostics;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
@@ -70,6 +71,7 @@ internal static class EpochLoop
             }
 
             long started = Stopwatch.GetTimestamp();
+            using Activity? span = RecsysTracing.Source.StartActivity("epoch")?.SetTag(RecsysTracing.Tags.Epoch, epoch + 1);
             model.train();
             EpochResult result = runEpoch(epoch);
             double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -99,6 +101,7 @@ internal static class EpochLoop
                 Checkpoint.Save(options.CheckpointFolder, state, model, optimizer, best);
             }
 
+            span?.SetTag(RecsysTracing.Tags.Loss, result.Loss).SetTag(RecsysTracing.Tags.SamplesPerSecond, result.Samples / seconds).SetTag(RecsysTracing.Tags.ValidationNdcg, metric);
             progress?.Report(new EpochReport(epoch + 1, options.Epochs, result.Steps, result.Loss, result.Samples / seconds, metric, improved));
         }
 
