@@ -52,16 +52,8 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
     }
 }
 
-/// <summary>Per-model training defaults, fixed before any test evaluation.</summary>
+/// <summary>Per-model training defaults, fixed before any test evaluation (declared in <see cref="NeuralArchitectures"/>).</summary>
 public static class NeuralDefaults
 {
-    public static TrainingOptions For(string name) => name.ToLowerInvariant() switch
-    {
-        // Mult-DAE: Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
-        "sasrec" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 },
-        "neumf" => new TrainingOptions { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 },
-        "dcn" or "content" => new TrainingOptions { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 },
-        "multdae" => new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0, Dropout = 0.5 },
-        _ => new TrainingOptions(),
-    };
+    public static TrainingOptions For(string name) => NeuralArchitectures.Find(name)?.Defaults ?? new TrainingOptions();
 }

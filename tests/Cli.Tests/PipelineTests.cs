@@ -270,10 +270,7 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Training_KeepsGoingWhileStorageIsUnreachable_OnlyStoringNeedsIt()
     {
-        await DropAsync("outage");
-        await _storage.Container(PipelineStorage.Markers).CreateIfNotExistsAsync(cancellationToken: Ct);
-        var prepare = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "outage-job", Dataset = "outage" };
-        PipelineMessage train = (await new PrepareStage(_storage).HandleAsync(prepare, Ct)).Single() with { Training = new PlannedModel("bpr", 4) };
+        PipelineMessage train = await PreparedTrainMessageAsync("outage", epochs: 4);
         var reported = new List<int>();
         var stage = new TrainStage(_storage, (_, o) => o with { Patience = 100 }, (_, epoch) =>
         {
@@ -295,10 +292,7 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Training_StoppedMidway_ResumesFromItsBlobCheckpoint()
     {
-        await DropAsync("resume");
-        await _storage.Container(PipelineStorage.Markers).CreateIfNotExistsAsync(cancellationToken: Ct);
-        var prepare = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "resume-job", Dataset = "resume" };
-        PipelineMessage train = (await new PrepareStage(_storage).HandleAsync(prepare, Ct)).Single() with { Training = new PlannedModel("bpr", 6) };
+        PipelineMessage train = await PreparedTrainMessageAsync("resume", epochs: 6);
         var patient = new TrainStage(_storage, (_, o) => o with { Patience = 100 });
 
         // Stop the first attempt as soon as its first checkpoint reaches Blob Storage (a killed worker).
@@ -323,6 +317,15 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(JobStatus.Completed, record.Status);
         Assert.True(record.Details!["resumed"].GetBoolean());
         Assert.Equal(PipelineStage.Evaluate, Assert.Single(next).Stage);
+    }
+
+    /// <summary>Drops and prepares <paramref name="dataset"/> (job <c>{dataset}-job</c>) and returns its train message for bpr.</summary>
+    private async Task<PipelineMessage> PreparedTrainMessageAsync(string dataset, int epochs)
+    {
+        await DropAsync(dataset);
+        await _storage.Container(PipelineStorage.Markers).CreateIfNotExistsAsync(cancellationToken: Ct);
+        var prepare = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = $"{dataset}-job", Dataset = dataset };
+        return (await new PrepareStage(_storage).HandleAsync(prepare, Ct)).Single() with { Training = new PlannedModel("bpr", epochs) };
     }
 
     private static async Task<bool> AnyAsync(BlobContainerClient container, string prefix)

@@ -1,0 +1,145 @@
+using Recsys.Features;
+using Recsys.Models;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+
+namespace Recsys.Training.Models;
+
+/// <summary>A trained module wrapped for scoring and export, one kind per graph family.</summary>
+internal abstract class TrainedModel : ITrainedModel
+{
+    public abstract string Architecture { get; }
+
+    public TrainingOutcome Outcome { get; set; } = null!;
+
+    public abstract IRecommender Scorer { get; }
+
+    public abstract IReadOnlyList<TensorSpec> Inputs { get; }
+
+    public abstract IReadOnlyList<TensorSpec> Outputs { get; }
+
+    public abstract int EmbeddingDimensions { get; }
+
+    public abstract ReadOnlySpan<float> ItemEmbeddings { get; }
+
+    public abstract byte[] ExportOnnx();
+
+    public abstract void Dispose();
+}
+
+internal sealed class TrainedMatrixFactorization(MatrixFactorization model, string name) : TrainedModel
+{
+    private readonly EmbeddingScorer _scorer = EmbeddingScorer.From(name, model);
+
+    public override string Architecture => name == "ranknet" ? "mf-ranknet" : MatrixFactorizationExporter.Architecture;
+
+    public override IRecommender Scorer => _scorer;
+
+    public override IReadOnlyList<TensorSpec> Inputs => MatrixFactorizationExporter.Inputs;
+
+    public override IReadOnlyList<TensorSpec> Outputs => MatrixFactorizationExporter.Outputs;
+
+    public override int EmbeddingDimensions => _scorer.Dimensions;
+
+    public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
+
+    public override byte[] ExportOnnx() => MatrixFactorizationExporter.Export(model);
+
+    public override void Dispose() => model.Dispose();
+}
+
+internal sealed class TrainedNeuMF(NeuMF model, string name) : TrainedModel
+{
+    private readonly PairModelScorer _scorer = new(name, model);
+    private readonly float[] _itemEmbeddings = CopyItems(model);
+
+    public override string Architecture => NeuMFExporter.Architecture;
+
+    public override IRecommender Scorer => _scorer;
+
+    public override IReadOnlyList<TensorSpec> Inputs => NeuMFExporter.Inputs;
+
+    public override IReadOnlyList<TensorSpec> Outputs => NeuMFExporter.Outputs;
+
+    public override int EmbeddingDimensions => model.Dimensions;
+
+    /// <summary>The GMF item table: the part of NeuMF that is a dot-product space.</summary>
+    public override ReadOnlySpan<float> ItemEmbeddings => _itemEmbeddings;
+
+    public override byte[] ExportOnnx() => NeuMFExporter.Export(model);
+
+    public override void Dispose() => model.Dispose();
+
+    private static float[] CopyItems(NeuMF model)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return model.Embeddings.GmfItems.detach().cpu().contiguous().data<float>().ToArray();
+    }
+}
+
+/// <summary>A content-aware pair model; its item vectors (for retrieval) are the content tower's.</summary>
+internal sealed class TrainedPairModel(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, string name, string architecture, ContentTower content, Func<byte[]> export) : TrainedModel
+{
+    private readonly PairModelScorer _scorer = new(name, model);
+    private readonly float[] _itemVectors = content.AllVectors();
+
+    public override string Architecture => architecture;
+
+    public override IRecommender Scorer => _scorer;
+
+    public override IReadOnlyList<TensorSpec> Inputs => MatrixFactorizationExporter.Inputs;
+
+    public override IReadOnlyList<TensorSpec> Outputs => MatrixFactorizationExporter.Outputs;
+
+    public override int EmbeddingDimensions => content.Dimensions;
+
+    public override ReadOnlySpan<float> ItemEmbeddings => _itemVectors;
+
+    public override byte[] ExportOnnx() => export();
+
+    public override void Dispose() => model.Dispose();
+}
+
+internal sealed class TrainedSasRec(SasRec model, string name, InteractionMatrix history) : TrainedModel
+{
+    private readonly EmbeddingScorer _scorer = SasRecScorer.From(name, model, history);
+
+    public override string Architecture => SasRecExporter.Architecture;
+
+    public override IRecommender Scorer => _scorer;
+
+    public override IReadOnlyList<TensorSpec> Inputs => SasRecExporter.Inputs(model.Shape.MaxLength);
+
+    public override IReadOnlyList<TensorSpec> Outputs => SasRecExporter.Outputs(history.Items);
+
+    public override int EmbeddingDimensions => model.Shape.Dimensions;
+
+    public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
+
+    public override byte[] ExportOnnx() => SasRecExporter.Export(model);
+
+    public override void Dispose() => model.Dispose();
+}
+
+internal sealed class TrainedMultDae(MultDae model, string name, InteractionMatrix history) : TrainedModel
+{
+    private readonly MultDaeScorer _scorer = MultDaeScorer.From(name, model, history);
+
+    public override string Architecture => MultDaeExporter.Architecture;
+
+    public override IRecommender Scorer => _scorer;
+
+    public override IReadOnlyList<TensorSpec> Inputs => MultDaeExporter.Inputs(history.Items);
+
+    public override IReadOnlyList<TensorSpec> Outputs => MultDaeExporter.Outputs(history.Items);
+
+    public override int EmbeddingDimensions => _scorer.Dimensions;
+
+    public override ReadOnlySpan<float> ItemEmbeddings => _scorer.ItemEmbeddings;
+
+    public override byte[] ExportOnnx() => MultDaeExporter.Export(model, history.Items);
+
+    public override void Dispose() => model.Dispose();
+}

@@ -1,0 +1,109 @@
+using Recsys.Features;
+using Recsys.Preparation;
+using Recsys.Recommenders;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+
+namespace Recsys.Training;
+
+/// <summary>
+/// One trainable architecture, declared once: the name <c>recsys train --model</c>, experiments and plans use, what
+/// <c>recsys models</c> says of it, its training defaults (fixed before any test evaluation), whether it reads item
+/// content, how its validation items are carved, and how it is built, trained and wrapped for export (which fixes
+/// its ONNX graph and so the input layout serving reads).
+/// </summary>
+public sealed record NeuralArchitecture(string Name, string Description, TrainingOptions Defaults)
+{
+    /// <summary>Learns from item content (genres, title and tag tokens) as well as interactions.</summary>
+    public bool UsesContent { get; init; }
+
+    /// <summary>Learns from order: early stopping holds out each user's latest item, not a random share.</summary>
+    public bool Sequential { get; init; }
+
+    internal Func<TrainingInputs, ITrainedModel> Train { get; init; } = _ => throw new InvalidOperationException("An architecture needs a Train function.");
+}
+
+/// <summary>What an architecture is trained on.</summary>
+internal sealed record TrainingInputs(
+    string Name, InteractionMatrix Fit, PreparedSplit? Validation, TrainingOptions Options, IProgress<EpochReport>? Progress, ItemContent? Content, CancellationToken CancellationToken);
+
+/// <summary>The table of <see cref="NeuralArchitecture"/>s: the one place that names the neural models.</summary>
+public static class NeuralArchitectures
+{
+    private static readonly TrainingOptions Pointwise = new() { Epochs = 40, BatchSize = 1280, Dimensions = 32, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 4 };
+
+    public static IReadOnlyList<NeuralArchitecture> All { get; } =
+    [
+        new("bpr", "Matrix factorisation with the BPR pair-wise loss (64 dimensions, early stopping on validation nDCG@10).", new TrainingOptions())
+        {
+            Train = i => Fitted(new MatrixFactorization(i.Fit.Users, i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
+                m => PairwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, gradedShare: 0, i.Progress, i.CancellationToken), m => new TrainedMatrixFactorization(m, i.Name)),
+        },
+        new("ranknet", "Matrix factorisation with the RankNet pair-wise loss on graded pairs (5 above 3, rated above unobserved).", new TrainingOptions())
+        {
+            Train = i => Fitted(new MatrixFactorization(i.Fit.Users, i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
+                m => PairwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, PairwiseTrainer.RankNetGradedShare, i.Progress, i.CancellationToken), m => new TrainedMatrixFactorization(m, i.Name)),
+        },
+        new("neumf", "NeuMF: GMF and MLP towers, point-wise binary cross-entropy with 4 sampled negatives per positive.", Pointwise)
+        {
+            Train = i => Fitted(new NeuMF(i.Fit.Users, i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedNeuMF(m, i.Name)),
+        },
+        new("dcn", "DCN-v2: user, item and item-content vectors through cross layers and an MLP, point-wise with 4 sampled negatives.", Pointwise)
+        {
+            UsesContent = true,
+            Train = i => Fitted(new DcnV2(i.Fit.Users, i.Fit.Items, i.Content ?? ItemContent.Empty(i.Fit.Items), i.Options.Dimensions, i.Options.Seed),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
+                m => new TrainedPairModel(m, i.Name, DcnV2Exporter.Architecture, m.Content, () => DcnV2Exporter.Export(m))),
+        },
+        new("content", "Content two-tower: user embedding · content vector (genres and title/tag tokens); scores items without interactions.", Pointwise)
+        {
+            UsesContent = true,
+            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, i.Content ?? ItemContent.Empty(i.Fit.Items), i.Options.Dimensions, i.Options.Seed),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
+                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+        },
+        new("multdae", "Mult-DAE: denoising autoencoder with a full-softmax list-wise loss (600 hidden units).",
+            // Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
+            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0, Dropout = 0.5 })
+        {
+            Train = i => Fitted(new MultDae(i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
+                m => MultDaeTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedMultDae(m, i.Name, i.Fit)),
+        },
+        new("sasrec", "SASRec-style transformer over each user's last 50 items (2 blocks, 64 wide, full-softmax next-item loss).",
+            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 })
+        {
+            Sequential = true,
+            Train = i => Fitted(
+                new SasRec(i.Fit.Items, new SasRecShape(i.Options.Dimensions, i.Options.SequenceLength, i.Options.Blocks, i.Options.Heads, i.Options.Dropout), i.Options.Seed),
+                m => SasRecTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedSasRec(m, i.Name, i.Fit)),
+        },
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(a => a.Name)];
+
+    public static NeuralArchitecture? Find(string name) => All.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The architecture called <paramref name="name"/>; bad input, naming the trainable ones, otherwise.</summary>
+    public static NeuralArchitecture Get(string name) =>
+        Find(name) ?? throw new Data.DatasetException($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
+
+    /// <summary>Builds the module, trains it, and wraps it for scoring and export; the module is disposed if training fails.</summary>
+    private static TrainedModel Fitted<TModel>(TModel model, Func<TModel, TrainingOutcome> train, Func<TModel, TrainedModel> wrap)
+        where TModel : TorchSharp.torch.nn.Module
+    {
+        try
+        {
+            TrainingOutcome outcome = train(model);
+            TrainedModel trained = wrap(model);
+            trained.Outcome = outcome;
+            return trained;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}

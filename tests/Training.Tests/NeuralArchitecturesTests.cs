@@ -1,0 +1,36 @@
+using Recsys.Recommenders;
+using Xunit;
+
+namespace Recsys.Training.Tests;
+
+/// <summary>Each neural model is declared once, and every place that lists or trains models reads that declaration.</summary>
+public sealed class NeuralArchitecturesTests
+{
+    [Fact]
+    public void EveryArchitecture_IsWhatModelsListsTrainAcceptsAndThePipelineChecks()
+    {
+        string[] names = [.. NeuralArchitectures.All.Select(a => a.Name)];
+
+        Assert.Equal(["bpr", "ranknet", "neumf", "dcn", "content", "multdae", "sasrec"], names);
+        Assert.Equal(names, TrainingRun.TrainableModels);
+        Assert.Equal(names, TrainingModels.Names);
+        ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
+        foreach (NeuralArchitecture architecture in NeuralArchitectures.All)
+        {
+            ModelDescriptor listed = Assert.Single(catalog.Resolve(architecture.Name));
+            Assert.Equal(architecture.Description, listed.Description);
+            Assert.Equal(architecture.Defaults, NeuralDefaults.For(architecture.Name));
+        }
+
+        Assert.Equal(["content", "dcn"], NeuralArchitectures.All.Where(a => a.UsesContent).Select(a => a.Name).Order());
+        Assert.Equal(["sasrec"], NeuralArchitectures.All.Where(a => a.Sequential).Select(a => a.Name));
+    }
+
+    [Fact]
+    public void AnUnknownName_IsBadInput_NamingTheTrainableModels()
+    {
+        var error = Assert.Throws<Data.DatasetException>(() => NeuralArchitectures.Get("gpt"));
+
+        Assert.Equal("Unknown model 'gpt' for training. Trainable models: bpr, ranknet, neumf, dcn, content, multdae, sasrec.", error.Message);
+    }
+}
