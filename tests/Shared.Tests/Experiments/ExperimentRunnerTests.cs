@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Recsys.Data;
+using Recsys.Evaluation;
 using Recsys.Experiments;
 using Recsys.Preparation;
 using Recsys.Recommenders;
@@ -80,7 +81,10 @@ public sealed partial class ExperimentRunnerTests : IDisposable
         Assert.Contains("<table id=\"dataset\">", html, StringComparison.Ordinal);
         int metrics = result.Runs[0].Evaluation.Metrics.Count;
         Assert.Equal(metrics + 1, ImageTag().Count(html));
-        Assert.Contains("<td>itemknn</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>itemknn</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>ndcg@10</td>", html, StringComparison.Ordinal); // a row per metric, a column per model
+        Assert.Contains(MetricNames.Describe("ndcg@10"), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"promotion\"", html, StringComparison.Ordinal); // only when a promotion is described
     }
 
     [Fact]
