@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
 using Recsys.Cli.Serving;
 using Recsys.Experiments;
 using Recsys.Local;
@@ -94,7 +95,7 @@ internal static class DemoCommand
 
         string trained = string.Join(" and ", plan.Models.Select(m => m.Architecture));
         AnsiConsole.MarkupLine($"[bold]3. Pipeline[/]: the worker prepares, trains {Markup.Escape(trained)}, evaluates each and promotes through the gate ...");
-        await RunPipelineAsync(storage, cancellationToken);
+        await RunPipelineAsync(connectionString, cancellationToken);
         JobView job = await ReportJobAsync(storage, name, cancellationToken);
         if (job.Status != JobStatus.Completed)
         {
@@ -155,18 +156,18 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task RunPipelineAsync(PipelineStorage storage, CancellationToken cancellationToken)
+    private static async Task RunPipelineAsync(string connectionString, CancellationToken cancellationToken)
     {
-        // Training is the long step: one line per epoch, as its checkpoint is stored.
-        IPipelineStage[] stages =
-        [
-            new PrepareStage(storage, Training.TrainingModels.Names),
-            new Training.Pipeline.TrainStage(storage, onEpoch: (message, e) => ProgressOutput.Line($"            {message.Training!.Architecture} {ProgressOutput.Epoch(e)}")),
-            new EvaluateStage(storage),
-        ];
-        var worker = new QueueWorker(storage, new StageRunner(storage.Jobs, stages.Select(s => new AnnouncedStage(s))));
-        await new LocalPipeline(new DatasetWatcher(storage) { SettleTime = TimeSpan.Zero }, worker) { PollInterval = TimeSpan.FromMilliseconds(200) }
-            .RunAsync(untilIdle: true, cancellationToken);
+        // The worker's own composition; its stage and promotion log lines are the demo's progress, and training,
+        // the long step, adds one line per epoch.
+        await using LocalWorker worker = LocalWorker.Create(
+            connectionString,
+            new Dictionary<string, string?> { [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = WorkerCommand.Invariant(TimeSpan.Zero) },
+            b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Recsys.Pipeline", LogLevel.Information),
+            lease: TimeSpan.FromMinutes(2),
+            poll: TimeSpan.FromMilliseconds(200),
+            onEpoch: (message, e) => ProgressOutput.Line($"            {message.Training!.Architecture} {ProgressOutput.Epoch(e)}"));
+        await worker.Pipeline.RunAsync(untilIdle: true, cancellationToken);
     }
 
     private static async Task<JobView> ReportJobAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken)
@@ -188,10 +189,12 @@ internal static class DemoCommand
         throw new InvalidOperationException($"No job was started for datasets/{dataset}/.");
     }
 
-    private static string Format(System.Text.Json.JsonElement value) =>
-        value.ValueKind == System.Text.Json.JsonValueKind.Number && value.TryGetDouble(out double number) && number % 1 != 0
-            ? number.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)
-            : value.ToString();
+    private static string Format(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Number when value.TryGetDouble(out double number) && number % 1 != 0 => number.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture),
+        System.Text.Json.JsonValueKind.Array => string.Join(" ", value.EnumerateArray().Select(Format)), // one line, not indented JSON
+        _ => value.ToString(),
+    };
 
     /// <summary>The registry's versions, scored through the serving scorer, next to the baselines in one experiment.</summary>
     private static async Task<ExperimentResult> CompareAsync(
@@ -253,22 +256,6 @@ internal static class DemoCommand
             }
 
             AnsiConsole.Write(table);
-        }
-    }
-
-    /// <summary>Prints a line as each stage message starts and ends, so the pipeline's progress is visible.</summary>
-    private sealed class AnnouncedStage(IPipelineStage inner) : IPipelineStage
-    {
-        public PipelineStage Stage => inner.Stage;
-
-        public async Task<IReadOnlyList<PipelineMessage>> HandleAsync(PipelineMessage message, CancellationToken cancellationToken)
-        {
-            string what = message.Training?.Architecture ?? message.Version ?? message.Dataset;
-            AnsiConsole.MarkupLine($"   {Stage.ToString().ToLowerInvariant(),-8} {Markup.Escape(what)} ...");
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            IReadOnlyList<PipelineMessage> next = await inner.HandleAsync(message, cancellationToken);
-            AnsiConsole.MarkupLine($"   {Stage.ToString().ToLowerInvariant(),-8} {Markup.Escape(what)} done in {started.Elapsed.TotalSeconds:0.0} s");
-            return next;
         }
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Recsys.Pipeline;
 using Recsys.Training.Pipeline;
@@ -33,29 +31,18 @@ internal static class WorkerCommand
                 AnsiConsole.MarkupLine($"Storage: {Markup.Escape(storage.Describe())}");
             }
 
-            // The same composition as the Functions train app, over Storage Queues: the flags become Pipeline settings.
-            IConfiguration configuration = new ConfigurationBuilder()
-                .AddEnvironmentVariables()
-                .AddInMemoryCollection(new Dictionary<string, string?>
+            // The flags become Pipeline settings of the same composition as the Functions train app.
+            await using LocalWorker worker = LocalWorker.Create(
+                storage.ConnectionString,
+                new Dictionary<string, string?>
                 {
-                    ["Storage"] = storage.ConnectionString,
                     [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = Invariant(TimeSpan.FromSeconds(result.GetValue(settle))),
                     [$"{PipelineOptions.Section}:{nameof(PipelineOptions.StageTimeout)}"] = Invariant(TimeSpan.FromMinutes(result.GetValue(stageTimeout))),
-                })
-                .Build();
-            await using ServiceProvider services = new ServiceCollection()
-                .AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
-                .AddRecsysPipeline(configuration)
-                .AddRecsysTraining()
-                .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-            var pipeline = new LocalPipeline(
-                services.GetRequiredService<DatasetWatcher>(),
-                new QueueWorker(services.GetRequiredService<PipelineStorage>(), services.GetRequiredService<StageRunner>(), services.GetRequiredService<ILogger<QueueWorker>>())
-                {
-                    Visibility = TimeSpan.FromSeconds(result.GetValue(lease)),
                 },
-                services.GetRequiredService<ILogger<LocalPipeline>>())
-            { PollInterval = TimeSpan.FromSeconds(result.GetValue(poll)) };
+                b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information),
+                lease: TimeSpan.FromSeconds(result.GetValue(lease)),
+                poll: TimeSpan.FromSeconds(result.GetValue(poll)));
+            LocalPipeline pipeline = worker.Pipeline;
             AnsiConsole.MarkupLine(result.GetValue(once) ? "Working until idle ..." : "Working; Ctrl+C stops.");
             try
             {
@@ -72,7 +59,7 @@ internal static class WorkerCommand
         return command;
     }
 
-    private static string Invariant(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Invariant(TimeSpan value) => value.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The three stage handlers over <paramref name="storage"/>.</summary>
     public static IPipelineStage[] Stages(PipelineStorage storage) =>

@@ -6,10 +6,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds the train stage (TorchSharp, CUDA when libtorch finds a GPU) to a pipeline registered with <c>AddRecsysPipeline</c>.</summary>
 public static class TrainingRegistration
 {
-    public static IServiceCollection AddRecsysTraining(this IServiceCollection services)
+    /// <param name="onEpoch">Called on the training thread after each epoch (a console line, say); storing the checkpoint does not wait for it.</param>
+    public static IServiceCollection AddRecsysTraining(this IServiceCollection services, Action<PipelineMessage, Recsys.Training.Trainer.EpochReport>? onEpoch = null)
     {
         services.AddSingleton(new TrainableArchitectures(Recsys.Training.TrainingModels.Names));
-        services.AddSingleton<IPipelineStage>(sp => new TrainStage(sp.GetRequiredService<PipelineStorage>()));
+        services.AddSingleton<IPipelineStage>(sp => new TrainStage(sp.GetRequiredService<PipelineStorage>(), onEpoch: onEpoch));
         return services;
     }
 }
