@@ -102,7 +102,11 @@ public sealed class RankService
 
     private async Task<IReadOnlyList<RankResponse>> RankManyAsync(Plan plan, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        using Activity? span = RecsysTracing.Source.StartActivity(route);
+        using Activity? span = RecsysTracing.Source.StartActivity(route)
+            ?.SetTag(RecsysTracing.Tags.Route, route)
+            .SetTag(RecsysTracing.Tags.Requests, requests.Count)
+            .SetTag(RecsysTracing.Tags.Candidates, requests.Sum(r => r.Candidates?.Count ?? 0))
+            .SetTag(RecsysTracing.Tags.Fusion, plan.Method?.ToString().ToLowerInvariant() ?? "none");
         var leases = new List<ModelLease>(plan.Members.Count);
         try
         {
@@ -111,15 +115,8 @@ public sealed class RankService
                 leases.Add(await _host.AcquireAsync(member.Model, member.Alias, cancellationToken));
             }
 
-            if (span is not null)
-            {
-                span.SetTag(RecsysTracing.Tags.Route, route);
-                span.SetTag(RecsysTracing.Tags.Model, string.Join(",", leases.Select(l => l.Model.Name)));
-                span.SetTag(RecsysTracing.Tags.Version, string.Join(",", leases.Select(l => l.Model.Version)));
-                span.SetTag(RecsysTracing.Tags.Requests, requests.Count);
-                span.SetTag(RecsysTracing.Tags.Candidates, requests.Sum(r => r.Candidates?.Count ?? 0));
-                span.SetTag(RecsysTracing.Tags.Fusion, plan.Method?.ToString().ToLowerInvariant() ?? "none");
-            }
+            span?.SetTag(RecsysTracing.Tags.Model, string.Join(",", leases.Select(l => l.Model.Name)))
+                .SetTag(RecsysTracing.Tags.Version, string.Join(",", leases.Select(l => l.Model.Version)));
 
             return plan.Method switch
             {
@@ -128,6 +125,11 @@ public sealed class RankService
                 FusionMethod.Cascade => Cascade(plan, leases, requests, started, route, cancellationToken),
                 FusionMethod method => Fuse(plan, method, leases, requests, started, route, cancellationToken),
             };
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
         }
         finally
         {
