@@ -6,9 +6,6 @@ namespace Recsys.Training;
 /// <summary>Registers the neural models of this library (<see cref="NeuralArchitectures"/>) in a <see cref="ModelCatalog"/>.</summary>
 public static class TrainingModels
 {
-    /// <summary>The architecture names <c>recsys train</c> and the train stage accept.</summary>
-    public static IReadOnlyCollection<string> Names => NeuralArchitectures.Names;
-
     public static ModelCatalog WithTrainingModels(this ModelCatalog catalog, IProgress<EpochReport>? progress = null)
     {
         foreach (NeuralArchitecture architecture in NeuralArchitectures.All)

@@ -213,7 +213,7 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(1, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero }.ScanAsync(cancellationToken: Ct));
         QueueMessage sent = Assert.Single((await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
 
-        IReadOnlyList<PipelineMessage> next = await new PrepareStage(_storage, Training.TrainingModels.Names).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
+        IReadOnlyList<PipelineMessage> next = await new PrepareStage(_storage, Training.NeuralArchitectures.Names).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
 
         StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "plays", Ct)), PrepareStage.StageKey, Ct))!;
         Assert.Equal((240L, 30L, 20L, 0L), (prepared.Details!["interactions"].GetInt64(), prepared.Details["users"].GetInt64(), prepared.Details["items"].GetInt64(), prepared.Details["rejected"].GetInt64()));

@@ -13,7 +13,6 @@ public sealed class NeuralArchitecturesTests
 
         Assert.Equal(["bpr", "ranknet", "neumf", "dcn", "content", "multdae", "sasrec"], names);
         Assert.Equal(names, TrainingRun.TrainableModels);
-        Assert.Equal(names, TrainingModels.Names);
         ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
         foreach (NeuralArchitecture architecture in NeuralArchitectures.All)
         {

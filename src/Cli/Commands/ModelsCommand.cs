@@ -97,10 +97,7 @@ internal static class ModelsCommand
         {
             string model = result.GetValue(name)!;
             string folder = result.GetValue(from)!;
-            if (!File.Exists(Path.Combine(folder, ModelManifest.FileName)))
-            {
-                throw new Data.DatasetException($"'{folder}' is not an exported model folder (no {ModelManifest.FileName}).");
-            }
+            Serving.FolderServing.RequirePackage(folder);
 
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
             ModelRegistry registry = Registry(storage);
