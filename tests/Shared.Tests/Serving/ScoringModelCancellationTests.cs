@@ -23,8 +23,10 @@ public sealed class ScoringModelCancellationTests(ServingFixture fixture) : ICla
         int[] candidates = [1, 2, 3, 4, 5, 6];
         ScoringQuery[] big = [.. Enumerable.Range(0, 20_000).Select(_ => new ScoringQuery(model.UserIndex("1"), ReadOnlyMemory<int>.Empty, candidates))];
 
-        // One caller scores large batches until its token fires, so the cancellation lands inside a run.
-        using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        // One caller scores large batches until its token fires, so the cancellation lands inside a run. The token
+        // is armed only once every other caller has scored, so on a busy machine they are all running when it fires.
+        using var cancelled = new CancellationTokenSource();
+        using var othersScoring = new CountdownEvent(3);
         Task cancelledCaller = Task.Run(() =>
         {
             float[] scores = new float[big.Length * candidates.Length];
@@ -36,13 +38,25 @@ public sealed class ScoringModelCancellationTests(ServingFixture fixture) : ICla
         Task<float[]>[] others = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
             float[] scores = new float[candidates.Length];
-            while (!cancelledCaller.IsCompleted)
+            bool signalled = false;
+            do
             {
+                Array.Clear(scores);
                 model.Score([new ScoringQuery(model.UserIndex("1"), ReadOnlyMemory<int>.Empty, candidates)], scores);
+                if (!signalled)
+                {
+                    othersScoring.Signal();
+                    signalled = true;
+                }
             }
+            while (!cancelledCaller.IsCompleted);
 
             return scores;
         }, Ct))];
+
+        bool othersStarted = othersScoring.Wait(TestLimits.Scaled(TimeSpan.FromMinutes(1)), Ct);
+        cancelled.CancelAfter(othersStarted ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero);
+        Assert.True(othersStarted, "the other callers never scored");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledCaller);
 
