@@ -46,7 +46,7 @@ public sealed class StorageOutageTests(ServingFixture fixture) : IClassFixture<S
 
         await azurite.RestartAsync();
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (host.Health().Status != "healthy" && waited.Elapsed < TimeSpan.FromSeconds(30))
+        while (host.Health().Status != "healthy" && waited.Elapsed < TestLimits.Scaled(TimeSpan.FromSeconds(30)))
         {
             await Task.Delay(100, Ct);
         }
