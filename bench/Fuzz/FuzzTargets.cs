@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Recsys.Data;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Http;
 
 namespace Recsys.Fuzz;
 

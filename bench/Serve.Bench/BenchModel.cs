@@ -1,4 +1,5 @@
 using Recsys.Preparation;
+using Recsys.Serving.Contracts;
 using Recsys.Training;
 using Recsys.Training.Trainer;
 
@@ -33,10 +34,10 @@ internal static class BenchModel
         string folder = await EnsureAsync();
         string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Items))["id"];
         string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Users))["id"];
-        var request = new Serving.RankRequest
+        var request = new Serving.Contracts.RankRequest
         {
             UserId = users[0],
-            Candidates = [.. items.Take(candidates).Select(id => new Serving.RankCandidate { Id = id })],
+            Candidates = [.. items.Take(candidates).Select(id => new Serving.Contracts.RankCandidate { Id = id })],
             Top = 10,
         };
         return System.Text.Json.JsonSerializer.Serialize(request, CompactJson);

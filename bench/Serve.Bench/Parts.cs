@@ -3,6 +3,9 @@ using Azure.Storage.Blobs;
 using Recsys.Local;
 using Recsys.Models;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Bench;
 

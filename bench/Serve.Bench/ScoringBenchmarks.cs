@@ -5,8 +5,10 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using Recsys.Local;
 using Recsys.Models;
-using Recsys.Scoring;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Bench;
 

@@ -1,4 +1,5 @@
 using Recsys.Data;
+using Recsys.Serving.Http;
 
 namespace Recsys.Cli;
 
@@ -16,7 +17,7 @@ internal static class CommandErrors
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return RecsysCli.BadInput;
         }
-        catch (global::Recsys.Serving.ProblemException ex)
+        catch (RefusalException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return RecsysCli.BadInput;

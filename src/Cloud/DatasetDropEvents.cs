@@ -1,7 +1,7 @@
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
 using Recsys.Pipeline;
-using Recsys.Serving;
+using Recsys.Storage;
 
 namespace Recsys.Cloud;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Recsys.Serving;
+using Recsys.Serving.Http;
 
 namespace Recsys.Functions.Rank;
 

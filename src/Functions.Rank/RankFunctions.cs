@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Recsys.Serving;
+using Recsys.Serving.Http;
 
 namespace Recsys.Functions.Rank;
 

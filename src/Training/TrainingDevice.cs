@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Recsys.Training;
 
 /// <summary>Where training runs: CUDA when libtorch has a usable GPU, otherwise the CPU.</summary>

@@ -1,5 +1,5 @@
 using Recsys.Preparation;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

@@ -8,6 +8,8 @@ using Recsys.Cli.Commands;
 using Recsys.Cli.Serving;
 using Recsys.Pipeline;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Recsys.Training.Pipeline;
 using Xunit;

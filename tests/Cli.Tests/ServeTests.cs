@@ -5,6 +5,8 @@ using System.Text.Json;
 using Recsys.Cli.Serving;
 using Recsys.Models;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Azure.Storage.Blobs;
 using Recsys.Pipeline;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Recsys.Training.Pipeline;
 using Xunit;

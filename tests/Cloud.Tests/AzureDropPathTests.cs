@@ -2,7 +2,6 @@ using System.Text;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Recsys.Pipeline;
-using Recsys.Serving;
 using Recsys.Testing;
 using Recsys.Training.Pipeline;
 using Xunit;

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Recsys.Scoring;
+using Recsys.Serving.Runtime;
 using Xunit;
 
 namespace Recsys.Functions.Rank.Tests;

@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Recsys.Pipeline;
 using Recsys.Serving;
+using Recsys.Serving.Http;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

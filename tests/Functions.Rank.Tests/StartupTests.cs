@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

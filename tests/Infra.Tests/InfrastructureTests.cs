@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Recsys.Serving;
 using Xunit;
 
 namespace Recsys.Infra.Tests;

@@ -1,5 +1,5 @@
 using Azure.Storage.Blobs;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Xunit;
 
 namespace Recsys.Testing;

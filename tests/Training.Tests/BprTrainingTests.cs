@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
-using Recsys.Scoring;
+using Recsys.Serving.Runtime;
 using Recsys.Storage;
 using Recsys.Testing;
 using Recsys.Training.Models;

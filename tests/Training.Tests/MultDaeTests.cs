@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
-using Recsys.Scoring;
+using Recsys.Serving.Runtime;
 using Recsys.Training.Models;
 using Recsys.Training.Onnx;
 using Recsys.Training.Trainer;

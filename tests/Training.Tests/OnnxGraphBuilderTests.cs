@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Recsys.Scoring;
+using Recsys.Serving.Runtime;
 using Recsys.Training.Onnx;
 using TorchSharp;
 using Xunit;

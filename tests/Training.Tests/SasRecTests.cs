@@ -2,11 +2,11 @@ using Microsoft.ML.OnnxRuntime;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
-using Recsys.Scoring;
+using Recsys.Serving.Runtime;
 using Recsys.Training.Models;
 using Recsys.Training.Onnx;
-using TorchSharp;
 using Recsys.Training.Trainer;
+using TorchSharp;
 using Xunit;
 
 namespace Recsys.Training.Tests;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Recsys.Evaluation;
 using Recsys.Experiments;
 using Recsys.Pipeline;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Cli.Commands;
 

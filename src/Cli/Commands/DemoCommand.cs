@@ -11,8 +11,10 @@ using Recsys.Pipeline;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Reports;
-using Recsys.Scoring;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Storage;
 using Spectre.Console;
 

@@ -4,7 +4,7 @@ using Azure.Storage.Blobs;
 using Recsys.Features;
 using Recsys.Models;
 using Recsys.Recommenders;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Spectre.Console;
 
 namespace Recsys.Cli.Commands;

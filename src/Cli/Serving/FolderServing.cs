@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Recsys.Models;
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
+using Recsys.Storage;
 
 namespace Recsys.Cli.Serving;
 

@@ -13,6 +13,10 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Recsys.Pipeline;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Http;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Cli.Serving;
 

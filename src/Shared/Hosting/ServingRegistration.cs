@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recsys.Pipeline;
 using Recsys.Serving;
+using Recsys.Serving.Runtime;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

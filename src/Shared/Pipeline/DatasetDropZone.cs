@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Recsys.Serving;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -24,7 +24,7 @@ public sealed class DatasetDropZone
         ResourceName.Require(file, "file");
         if (length > MaxBytes)
         {
-            throw new ProblemException(ProblemTypes.BodyTooLarge, "Dataset file too large.", $"The limit is {MaxBytes} bytes.");
+            throw new DatasetTooLargeException(MaxBytes);
         }
 
         await _datasets.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -46,7 +46,7 @@ public sealed class DatasetDropZone
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            throw new ProblemException(ProblemTypes.DatasetExists, "Dataset file exists.", $"datasets/{name}/{file} was dropped before; datasets are never overwritten.", ex);
+            throw new DatasetExistsException(name, file!, ex);
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class DatasetDropZone
         {
             _read += read;
             return _read > limit
-                ? throw new ProblemException(ProblemTypes.BodyTooLarge, "Dataset file too large.", $"The limit is {limit} bytes.")
+                ? throw new DatasetTooLargeException(limit)
                 : read;
         }
     }

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -102,7 +103,7 @@ public sealed class DatasetWatcher
         int sent = 0;
         foreach (var (name, blobs) in folders)
         {
-            if (!Serving.ResourceName.IsValid(name))
+            if (!Storage.ResourceName.IsValid(name))
             {
                 PipelineLog.InvalidDatasetName(_logger, name);
                 continue;

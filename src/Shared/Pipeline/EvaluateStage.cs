@@ -6,8 +6,8 @@ using Recsys.Evaluation;
 using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
-using Recsys.Scoring;
-using Recsys.Serving;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Storage;
 
 namespace Recsys.Pipeline;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Recsys.Features;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -61,7 +62,7 @@ public sealed class JobStore
     /// <summary>Every stage of a job, in the order they started; null when the job is unknown.</summary>
     public async Task<JobView?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        Serving.ResourceName.Require(jobId, "job");
+        Storage.ResourceName.Require(jobId, "job");
         var stages = new List<StageRecord>();
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Recsys.Features;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -62,8 +63,8 @@ public sealed record PipelineMessage
             throw new InvalidDataException($"Unsupported pipeline message schema {message?.SchemaVersion}.");
         }
 
-        Serving.ResourceName.Require(message.JobId, "job");
-        Serving.ResourceName.Require(message.Dataset, "dataset");
+        Storage.ResourceName.Require(message.JobId, "job");
+        Storage.ResourceName.Require(message.Dataset, "dataset");
         return message;
     }
 }

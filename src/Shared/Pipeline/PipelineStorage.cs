@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Pipeline;
 
@@ -22,7 +23,7 @@ public sealed class PipelineStorage : IPipelineSender
         Blobs = blobs;
         Queues = queues;
         Jobs = new JobStore(tables.GetTableClient(JobStore.TableName));
-        Registry = new Serving.ModelRegistry(blobs.GetBlobContainerClient(Serving.ModelRegistry.ContainerName));
+        Registry = new Serving.Runtime.ModelRegistry(blobs.GetBlobContainerClient(Serving.Runtime.ModelRegistry.ContainerName));
     }
 
     public BlobServiceClient Blobs { get; }
@@ -31,7 +32,7 @@ public sealed class PipelineStorage : IPipelineSender
 
     public JobStore Jobs { get; }
 
-    public Serving.ModelRegistry Registry { get; }
+    public Serving.Runtime.ModelRegistry Registry { get; }
 
     /// <summary>From one connection string (Azurite or an account with keys); in Azure, build the clients with a managed identity instead.</summary>
     public static PipelineStorage FromConnectionString(string connectionString) =>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -52,7 +53,7 @@ public sealed class StageRunner
         {
             message = PipelineMessage.FromJson(body) with { Attempt = deliveryCount };
         }
-        catch (Exception ex) when (ex is InvalidDataException or Serving.ProblemException)
+        catch (Exception ex) when (ex is InvalidDataException or InvalidNameException)
         {
             return await DeadLetterAsync(stage, null, "unreadable-message", $"unreadable message: {ex.Message}", stuck: false, cancellationToken);
         }

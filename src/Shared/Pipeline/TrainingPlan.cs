@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Recsys.Features;
+using Recsys.Storage;
 
 namespace Recsys.Pipeline;
 
@@ -34,7 +35,7 @@ public sealed record TrainingPlan
             throw new Data.DatasetException($"{FileName} must list at least one model, each with an architecture and positive epochs.");
         }
 
-        if (plan.Model is not null && !Serving.ResourceName.IsValid(plan.Model))
+        if (plan.Model is not null && !Storage.ResourceName.IsValid(plan.Model))
         {
             throw new Data.DatasetException($"{FileName} names an invalid model '{plan.Model}'.");
         }

@@ -1,6 +1,10 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Http;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Serving;
 

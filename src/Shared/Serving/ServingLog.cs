@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Serving;
 
@@ -15,7 +16,7 @@ internal static partial class ServingLog
     public static partial void UnhandledError(ILogger logger, Exception exception, string route);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Scoring on the {Provider} execution provider.")]
-    public static partial void ExecutionProvider(ILogger logger, Scoring.ExecutionProvider provider);
+    public static partial void ExecutionProvider(ILogger logger, Runtime.ExecutionProvider provider);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "{Model}/{Alias} is not being served: {Reason} Health reports degraded until it can be loaded.")]
     public static partial void NotServed(ILogger logger, string model, string alias, string? reason);
@@ -27,7 +28,7 @@ internal static partial class ServingLog
     public static partial void Swapped(ILogger logger, string model, string alias, string old, string @new);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Loaded {Model}/{Alias} = {Version} on {Provider}.")]
-    public static partial void Loaded(ILogger logger, string model, string alias, string version, Scoring.ExecutionProvider provider);
+    public static partial void Loaded(ILogger logger, string model, string alias, string version, Runtime.ExecutionProvider provider);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "Unloaded {Model}/{Alias} to stay within the memory budget.")]
     public static partial void Unloaded(ILogger logger, string model, string alias);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Recsys.Serving.Runtime;
 
 namespace Recsys.Serving;
 

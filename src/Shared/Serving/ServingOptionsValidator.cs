@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Recsys.Storage;
 
 namespace Recsys.Serving;
 

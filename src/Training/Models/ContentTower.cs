@@ -1,6 +1,5 @@
 using Recsys.Features;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Models;
 

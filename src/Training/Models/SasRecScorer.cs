@@ -1,5 +1,4 @@
 using Recsys.Recommenders;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Models;
 

@@ -1,6 +1,5 @@
 using Recsys.Models;
 using Recsys.Training.Models;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Onnx;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Recsys.Models;
 using Recsys.Training.Models;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Onnx;
 

@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Recsys.Models;
 using Recsys.Pipeline;
 using Recsys.Preparation;
+using Recsys.Serving.Runtime;
 using Recsys.Storage;
 using Recsys.Training.Models;
 using Recsys.Training.Trainer;
@@ -115,7 +116,7 @@ public sealed class TrainStage : IPipelineStage
             {
                 await _storage.Registry.PublishAsync(model, output, cancellationToken);
             }
-            catch (Serving.ProblemException ex) when (ex.Type == Serving.ProblemTypes.VersionExists)
+            catch (VersionExistsException)
             {
                 // Published by an earlier attempt that died before recording it: same version, nothing to do.
             }

@@ -3,8 +3,6 @@ using Recsys.Diagnostics;
 using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Trainer;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Recsys.Training.Trainer;
 
 /// <summary>One optimisation step shared by every trainer: backward, clip the global gradient norm, step.</summary>

@@ -2,8 +2,6 @@ using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Trainer;
 
@@ -14,7 +12,6 @@ namespace Recsys.Training.Trainer;
 /// </summary>
 internal static class MultDaeTrainer
 {
-
     public static TrainingOutcome Train(
         MultDae model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)

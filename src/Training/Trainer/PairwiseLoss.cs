@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Recsys.Training.Trainer;
 
 /// <summary>Pair-wise ranking losses over (positive, negative) score pairs.</summary>

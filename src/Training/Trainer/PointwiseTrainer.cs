@@ -1,8 +1,6 @@
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Trainer;
 

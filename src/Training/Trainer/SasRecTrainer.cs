@@ -2,8 +2,6 @@ using Recsys.Evaluation;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Training.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Recsys.Training.Trainer;
 

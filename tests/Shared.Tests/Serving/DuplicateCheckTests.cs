@@ -1,5 +1,5 @@
 using System.Buffers;
-using Recsys.Serving;
+using Recsys.Serving.Contracts;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;
@@ -22,10 +22,10 @@ public sealed class DuplicateCheckTests
     [Fact]
     public void KnownIdTwice_NamesThePosition()
     {
-        var error = Assert.Throws<ProblemException>(() => DuplicateCheck.Throw(Candidates("a", "b", "a"), [3, 1, 3], itemCount: 8));
+        var error = Assert.Throws<InvalidRequestException>(() => DuplicateCheck.Throw(Candidates("a", "b", "a"), [3, 1, 3], itemCount: 8));
 
-        Assert.Equal(ProblemTypes.DuplicateId, error.Type);
-        Assert.Equal("candidates[2].id 'a' appears more than once.", error.Detail);
+        Assert.Equal(RequestRule.UniqueIds, error.Rule);
+        Assert.Equal("candidates[2].id 'a' appears more than once.", error.Message);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class DuplicateCheckTests
     {
         DuplicateCheck.Throw(Candidates("x", "y"), [0, 0], itemCount: 8);
 
-        var error = Assert.Throws<ProblemException>(() => DuplicateCheck.Throw(Candidates("x", "y", "x"), [0, 0, 0], itemCount: 8));
-        Assert.Contains("candidates[2]", error.Detail, StringComparison.Ordinal);
+        var error = Assert.Throws<InvalidRequestException>(() => DuplicateCheck.Throw(Candidates("x", "y", "x"), [0, 0, 0], itemCount: 8));
+        Assert.Contains("candidates[2]", error.Message, StringComparison.Ordinal);
     }
 }

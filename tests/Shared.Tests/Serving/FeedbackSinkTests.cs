@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
-using Recsys.Serving;
+using Recsys.Serving.Feedback;
 using Recsys.Testing;
 using Xunit;
 

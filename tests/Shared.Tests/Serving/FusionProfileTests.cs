@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 
@@ -81,7 +84,7 @@ public sealed class FusionProfileTests(ServingFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task UnknownProfile_Is404_AndAnInvalidOneIs503()
+    public async Task UnknownProfile_AndAnInvalidOne_AreRefusedWithTheirName()
     {
         var (host, service, _) = await ServeAsync();
         await using var _ = host;
@@ -89,11 +92,11 @@ public sealed class FusionProfileTests(ServingFixture fixture) : IClassFixture<S
         await container.UploadBlobAsync("bad.json", BinaryData.FromString("""{ "method": "cascade", "models": [ { "model": "movies" } ] }"""), Ct);
         var store = new ProfileStore(container, TimeSpan.FromMinutes(1));
 
-        var unknown = await Assert.ThrowsAsync<ProblemException>(() => service.RankAsync(AllSix with { Profile = "nope" }, Ct));
-        var invalid = await Assert.ThrowsAsync<ProblemException>(async () => await store.GetAsync("bad", Ct));
+        var unknown = await Assert.ThrowsAsync<UnknownProfileException>(() => service.RankAsync(AllSix with { Profile = "nope" }, Ct));
+        var invalid = await Assert.ThrowsAsync<InvalidProfileException>(async () => await store.GetAsync("bad", Ct));
 
-        Assert.Equal(ProblemTypes.UnknownProfile, unknown.Type);
-        Assert.Equal(503, invalid.Type.Status);
+        Assert.Equal("There is no profile 'nope'.", unknown.Message);
+        Assert.StartsWith("Profile 'bad' is invalid: ", invalid.Message, StringComparison.Ordinal);
         Assert.IsType<JsonException>(invalid.InnerException);
     }
 }

@@ -1,4 +1,4 @@
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
 using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;

@@ -1,6 +1,9 @@
 using Azure.Storage.Blobs;
 using Recsys.Models;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 
@@ -199,21 +202,20 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
     }
 
     [Fact]
-    public async Task FirstUse_OfABrokenVersion_Is503WithTheReason()
+    public async Task FirstUse_OfABrokenVersion_IsUnavailableWithTheReason()
     {
         ModelRegistry registry = await fixture.NewRegistryAsync();
         await PublishBrokenAsync(registry, "corrupt-onnx");
         await registry.SetAliasAsync("movies", "champion", "broken", null, Ct);
         await using var host = new ModelHost(registry, Options);
 
-        var error = await Assert.ThrowsAsync<ProblemException>(async () => await host.AcquireAsync("movies", "champion", Ct));
+        var error = await Assert.ThrowsAsync<ModelUnavailableException>(async () => await host.AcquireAsync("movies", "champion", Ct));
 
-        Assert.Equal(ProblemTypes.ModelUnavailable, error.Type);
-        Assert.Contains("does not load", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("does not load", error.Message, StringComparison.Ordinal);
 
         // Fixing the alias (a new ETag) is what lets it load; asking again meanwhile answers from memory.
-        var again = await Assert.ThrowsAsync<ProblemException>(async () => await host.AcquireAsync("movies", "champion", Ct));
-        Assert.Equal(error.Detail, again.Detail);
+        var again = await Assert.ThrowsAsync<ModelUnavailableException>(async () => await host.AcquireAsync("movies", "champion", Ct));
+        Assert.Equal(error.Message, again.Message);
         await registry.PublishAsync("movies", fixture.Folder1, Ct);
         await registry.SetAliasAsync("movies", "champion", fixture.Version1, (await registry.ReadAliasAsync("movies", "champion", Ct))!.ETag, Ct);
         using ModelLease lease = await host.AcquireAsync("movies", "champion", Ct);
@@ -229,19 +231,19 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
         await service.RankAsync(Request("1"), Ct);
 
         // The CPU package lists no CUDA provider, so this machine (and CI) always takes the fallback.
-        Assert.Equal(Recsys.Scoring.ExecutionProvider.Cpu, host.Provider);
+        Assert.Equal(Recsys.Serving.Runtime.ExecutionProvider.Cpu, host.Provider);
         Assert.Equal(("Cpu", "Cpu"), (host.Health().ExecutionProvider, host.Health().Models.Single().Provider));
     }
 
     [Fact]
-    public async Task UnknownModel_Is404()
+    public async Task UnknownModel_IsRefusedWithTheMissingAlias()
     {
         var (_, host, service) = await ServeAsync();
         await using var _ = host;
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => service.RankAsync(Request("1") with { Model = "nope" }, Ct));
+        var error = await Assert.ThrowsAsync<UnknownModelException>(() => service.RankAsync(Request("1") with { Model = "nope" }, Ct));
 
-        Assert.Equal(ProblemTypes.UnknownModel, error.Type);
+        Assert.Equal("Model 'nope' has no alias 'champion'.", error.Message);
     }
 
     [Fact]

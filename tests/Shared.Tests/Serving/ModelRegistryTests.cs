@@ -1,4 +1,5 @@
-using Recsys.Serving;
+using Recsys.Serving.Runtime;
+using Recsys.Storage;
 using Recsys.Testing;
 using Xunit;
 
@@ -28,10 +29,10 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
     {
         ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.SetAliasAsync("movies", "champion", fixture.Version2, null, Ct));
+        var error = await Assert.ThrowsAsync<AliasConflictException>(() => registry.SetAliasAsync("movies", "champion", fixture.Version2, null, Ct));
 
-        Assert.Equal((ProblemTypes.AliasConflict, "Alias exists."), (error.Type, error.Title));
-        Assert.Contains("send its ETag in If-Match", error.Detail, StringComparison.Ordinal);
+        Assert.True(error.Exists);
+        Assert.Contains("send its ETag in If-Match", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -40,9 +41,9 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
         ModelRegistry registry = await fixture.NewRegistryAsync();
         await registry.PublishAsync("movies", fixture.Folder1, Ct);
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.PublishAsync("movies", fixture.Folder1, Ct));
+        var error = await Assert.ThrowsAsync<VersionExistsException>(() => registry.PublishAsync("movies", fixture.Folder1, Ct));
 
-        Assert.Equal(ProblemTypes.VersionExists, error.Type);
+        Assert.Equal($"movies/{fixture.Version1} exists; versions are immutable.", error.Message);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
                 await racer;
                 won++;
             }
-            catch (ProblemException ex) when (ex.Type == ProblemTypes.AliasConflict)
+            catch (AliasConflictException ex) when (!ex.Exists)
             {
                 conflicts++;
             }
@@ -83,9 +84,9 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
         await registry.PublishAsync("movies", fixture.Folder1, Ct);
         await registry.SetAliasAsync("movies", "champion", "v1", null, Ct);
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.SetAliasAsync("movies", "champion", "v1", null, Ct));
+        var error = await Assert.ThrowsAsync<AliasConflictException>(() => registry.SetAliasAsync("movies", "champion", "v1", null, Ct));
 
-        Assert.Equal(409, error.Type.Status);
+        Assert.True(error.Exists);
     }
 
     [Fact]
@@ -94,9 +95,9 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
         ModelRegistry registry = await fixture.NewRegistryAsync();
         await registry.PublishAsync("movies", fixture.Folder1, Ct);
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.SetAliasAsync("movies", "champion", "v9", null, Ct));
+        var error = await Assert.ThrowsAsync<UnknownVersionException>(() => registry.SetAliasAsync("movies", "champion", "v9", null, Ct));
 
-        Assert.Equal(ProblemTypes.UnknownVersion, error.Type);
+        Assert.Equal("movies has no complete version 'v9'.", error.Message);
         Assert.Null(await registry.ReadAliasAsync("movies", "champion", Ct));
     }
 
@@ -112,8 +113,8 @@ public sealed class ModelRegistryTests(ServingFixture fixture) : IClassFixture<S
     {
         ModelRegistry registry = await fixture.NewRegistryAsync();
 
-        var error = await Assert.ThrowsAsync<ProblemException>(() => registry.GetModelAsync(name, Ct));
+        var error = await Assert.ThrowsAsync<InvalidNameException>(() => registry.GetModelAsync(name, Ct));
 
-        Assert.Equal(ProblemTypes.InvalidName, error.Type);
+        Assert.Equal("model", error.What);
     }
 }

@@ -4,6 +4,10 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Recsys.Serving;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Http;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

@@ -3,6 +3,10 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Recsys.Serving;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Http;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 
@@ -116,6 +120,24 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
         ApiResult result = await api.SetAliasAsync("movies", "champion", Body("""{ "version": "v1" }"""), "\"0x8D0000000000000\"", Ct);
 
         Assert.Equal((409, "urn:recsys:problem:alias-conflict"), (result.Status, ((ProblemDetails)result.Body!).Type));
+    }
+
+    [Fact]
+    public async Task DomainRefusals_AreProblems_WithTheRouteAsInstance()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        ProblemDetails unknownVersion = (ProblemDetails)(await api.SetAliasAsync("movies", "champion", Body("""{ "version": "v9" }"""), null, Ct)).Body!;
+        ProblemDetails badName = (ProblemDetails)(await api.GetAliasAsync("movies", "../x", Ct)).Body!;
+        ApiResult noUploads = await api.UploadDatasetAsync("films", "ratings.csv", Body("a,b"), 3, Ct);
+
+        Assert.Equal(
+            ("urn:recsys:problem:unknown-version", 404, "Unknown model version.", "movies has no complete version 'v9'.", "/api/models/{name}/aliases/{alias}"),
+            (unknownVersion.Type, unknownVersion.Status, unknownVersion.Title, unknownVersion.Detail, unknownVersion.Instance));
+        Assert.Equal(("urn:recsys:problem:invalid-name", "Invalid alias name."), (badName.Type, badName.Title));
+        Assert.Equal((503, "urn:recsys:problem:not-configured"), (noUploads.Status, ((ProblemDetails)noUploads.Body!).Type));
     }
 
     [Fact]

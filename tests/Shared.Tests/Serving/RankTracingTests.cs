@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Recsys.Diagnostics;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

@@ -1,4 +1,4 @@
-using Recsys.Serving;
+using Recsys.Serving.Ranking;
 using Recsys.Testing;
 using Xunit;
 

@@ -1,5 +1,7 @@
-using Recsys.Scoring;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

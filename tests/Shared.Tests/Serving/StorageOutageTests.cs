@@ -1,6 +1,9 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Recsys.Serving;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Xunit;
 

@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace Recsys.Serving.Contracts;
+
+/// <summary>
+/// <c>POST /api/rank</c>: score and order <see cref="Candidates"/> for a user. Only the candidates are required;
+/// <see cref="Model"/> defaults to the configured model's champion, <see cref="Profile"/> fuses several models.
+/// </summary>
+public sealed record RankRequest
+{
+    public string? Model { get; init; }
+
+    /// <summary>An alias of <see cref="Model"/> (default: champion).</summary>
+    public string? Alias { get; init; }
+
+    public string? UserId { get; init; }
+
+    /// <summary>Item ids the user interacted with, oldest first; excluded from the result unless <see cref="ExcludeSeen"/> is false.</summary>
+    public IReadOnlyList<string>? History { get; init; }
+
+    public IReadOnlyList<RankCandidate>? Candidates { get; init; }
+
+    public int? Top { get; init; }
+
+    public string? Profile { get; init; }
+
+    public IReadOnlyList<string>? Exclude { get; init; }
+
+    public bool ExcludeSeen { get; init; } = true;
+
+    /// <summary>Attribute filters, e.g. <c>{ "genres": ["Comedy"] }</c>: an item passes when it has any listed value.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Filters { get; init; }
+
+    /// <summary>Maximal-marginal-relevance trade-off: 0 ranks by score only, 1 by novelty only.</summary>
+    public double Diversity { get; init; }
+}
+
+public sealed record RankCandidate
+{
+    public string? Id { get; init; }
+
+    /// <summary>Side features of the candidate; kept for models that take them.</summary>
+    public JsonElement? Features { get; init; }
+}
+
+/// <summary>The ranked result and which model, version and variant produced it.</summary>
+public sealed record RankResponse(string Model, string Version, string Variant, IReadOnlyList<RankedItem> Items, double TookMs);
+
+public sealed record RankedItem(string Id, double Score);
+
+/// <summary><c>POST /api/rank/batch</c>: several users; each request may omit the shared model or profile.</summary>
+public sealed record BatchRankRequest
+{
+    public string? Model { get; init; }
+
+    public string? Profile { get; init; }
+
+    public IReadOnlyList<RankRequest>? Requests { get; init; }
+}
+
+public sealed record BatchRankResponse(IReadOnlyList<RankResponse> Results, double TookMs);
+
+/// <summary><c>POST /api/recommend</c>: top-k over the whole catalogue, with the same exclusions and filters.</summary>
+public sealed record RecommendRequest
+{
+    public string? Model { get; init; }
+
+    public string? Alias { get; init; }
+
+    public string? UserId { get; init; }
+
+    public IReadOnlyList<string>? History { get; init; }
+
+    public int? Top { get; init; }
+
+    public IReadOnlyList<string>? Exclude { get; init; }
+
+    public bool ExcludeSeen { get; init; } = true;
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Filters { get; init; }
+
+    public double Diversity { get; init; }
+}
+
+/// <summary><c>PUT /api/models/{name}/aliases/{alias}</c> body.</summary>
+public sealed record AliasUpdate(string? Version);

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Feedback;
+using Recsys.Serving.Ranking;
+using Recsys.Serving.Runtime;
+using Recsys.Storage;
+
+namespace Recsys.Serving.Http;
+
+/// <summary>
+/// The HTTP routes as plain methods: a body stream in, an <see cref="ApiResult"/> out. The body size limit and
+/// JSON depth limit apply while reading, so an oversized or deeply nested body costs no more than the limit.
+/// Both hosts (<c>recsys serve</c> and the Functions app) map their requests onto these methods.
+/// </summary>
+public sealed class RankApi
+{
+    private readonly RankService _rank;
+    private readonly ModelHost _host;
+    private readonly FeedbackSink _feedback;
+    private readonly ServingOptions _options;
+    private readonly RequestValidator _validator;
+    private readonly ILogger _logger;
+    private readonly JsonBodyReader _body;
+    private readonly Pipeline.JobStore? _jobs;
+    private readonly Pipeline.DatasetDropZone? _drop;
+
+    public RankApi(
+        RankService rank, ModelHost host, FeedbackSink feedback, ServingOptions options, ILogger? logger = null, Pipeline.JobStore? jobs = null, Pipeline.DatasetDropZone? drop = null)
+    {
+        _jobs = jobs;
+        _drop = drop;
+        _rank = rank;
+        _host = host;
+        _feedback = feedback;
+        _options = options;
+        _validator = new RequestValidator(options);
+        _logger = logger ?? NullLogger.Instance;
+        _body = new JsonBodyReader(options);
+    }
+
+    /// <summary>Serialiser settings of every response body.</summary>
+    public JsonSerializerOptions JsonOptions => _body.Options;
+
+    public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/rank", async () => Ok(await _rank.RankAsync(await _body.ReadAsync<RankRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> RankBatchAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/rank/batch", async () => Ok(await _rank.RankBatchAsync(await _body.ReadAsync<BatchRankRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> RecommendAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/recommend", async () => Ok(await _rank.RecommendAsync(await _body.ReadAsync<RecommendRequest>(body, cancellationToken), cancellationToken)));
+
+    public Task<ApiResult> FeedbackAsync(Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/feedback", async () =>
+        {
+            FeedbackRequest request = await _body.ReadAsync<FeedbackRequest>(body, cancellationToken);
+            _validator.Check(request);
+            return _feedback.TryAccept(request.Events!)
+                ? new ApiResult(202, new FeedbackResponse(request.Events!.Count))
+                : throw new ProblemException(ProblemTypes.Overloaded, "Feedback not accepted.", "The feedback queue is full (storage is slow or unreachable) or the server is stopping; none of these events were kept: send them again later.");
+        });
+
+    public Task<ApiResult> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models", async () =>
+        {
+            var models = new List<ModelEntry>();
+            foreach (string name in await _host.Registry.ListModelsAsync(cancellationToken))
+            {
+                if (ResourceName.IsValid(name) && await _host.Registry.GetModelAsync(name, cancellationToken) is { } entry)
+                {
+                    models.Add(entry);
+                }
+            }
+
+            return Ok(models);
+        });
+
+    public Task<ApiResult> GetModelAsync(string name, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}", async () =>
+            Ok(await _host.Registry.GetModelAsync(name, cancellationToken)
+                ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown model.", $"There is no model '{name}'.")));
+
+    /// <summary>The version an alias points at, with its ETag (also the response's <c>ETag</c>) to send as <c>If-Match</c> when moving it.</summary>
+    public Task<ApiResult> GetAliasAsync(string name, string alias, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
+        {
+            ResourceName.Require(name, "model");
+            ResourceName.Require(alias, "alias");
+            AliasPointer pointer = await _host.Registry.ReadAliasAsync(name, alias, cancellationToken)
+                ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown alias.", $"Model '{name}' has no alias '{alias}'.");
+            return new ApiResult(200, pointer, pointer.ETag);
+        });
+
+    /// <summary>Moves an alias; <paramref name="ifMatch"/> is the alias's current ETag (none: create only).</summary>
+    public Task<ApiResult> SetAliasAsync(string name, string alias, Stream body, string? ifMatch, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
+        {
+            AliasUpdate update = await _body.ReadAsync<AliasUpdate>(body, cancellationToken);
+            if (string.IsNullOrEmpty(update.Version))
+            {
+                throw new ProblemException(ProblemTypes.InvalidRequest, "Invalid request.", "version is required.");
+            }
+
+            AliasPointer pointer = await _host.Registry.SetAliasAsync(name, alias, update.Version, string.IsNullOrEmpty(ifMatch) ? null : ifMatch, cancellationToken);
+            await _host.RefreshAsync(name, alias, cancellationToken);
+            return new ApiResult(200, pointer, pointer.ETag);
+        });
+
+    public ApiResult Health() => new(200, _host.Health());
+
+    /// <summary><c>POST /api/datasets/{name}?file=...</c>: drops a dataset file (201), never overwriting one.</summary>
+    public Task<ApiResult> UploadDatasetAsync(string name, string? file, Stream body, long? length, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/datasets/{name}", async () =>
+        {
+            Pipeline.DatasetDropZone drop = _drop ?? throw new ProblemException(ProblemTypes.NotConfigured, "Uploads are not configured.", "This host has no dataset drop zone.");
+            Pipeline.DatasetUpload upload = await drop.UploadAsync(name, file, body, length, cancellationToken);
+            return new ApiResult(201, upload, upload.ETag);
+        });
+
+    /// <summary><c>GET /api/jobs/{id}</c>: a pipeline job's stages with status, timings, counts and errors.</summary>
+    public Task<ApiResult> GetJobAsync(string id, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/jobs/{id}", async () =>
+        {
+            Pipeline.JobView? job = _jobs is null ? null : await _jobs.GetAsync(id, cancellationToken);
+            return job is null
+                ? throw new ProblemException(ProblemTypes.UnknownJob, "Unknown job.", $"There is no job '{id}'.")
+                : Ok(job);
+        });
+
+    private async Task<ApiResult> HandleAsync(string route, Func<Task<ApiResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (ProblemException ex)
+        {
+            return new ApiResult(ex.Type.Status, ex.ToProblem(route));
+        }
+        catch (RefusalException ex) when (ProblemMapping.Of(ex) is { } problem)
+        {
+            return new ApiResult(problem.Type.Status, new ProblemDetails(problem.Type.Uri, problem.Title, problem.Type.Status, ex.Message, route));
+        }
+        catch (JsonException ex)
+        {
+            // The parser's message names the position (line, byte) and the path, never the body itself.
+            string where = ex.Path is null ? string.Empty : $" at {ex.Path}";
+            return new ApiResult(400, new ProblemException(ProblemTypes.InvalidJson, "The body is not valid JSON for this route.", $"Malformed or mistyped JSON{where} (line {ex.LineNumber}, byte {ex.BytePositionInLine}).").ToProblem(route));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ServingLog.UnhandledError(_logger, ex, route);
+            return new ApiResult(500, new ProblemDetails("about:blank", "Internal error.", 500, "The request failed; it has been logged.", route));
+        }
+    }
+
+    private static ApiResult Ok(object body) => new(200, body);
+}

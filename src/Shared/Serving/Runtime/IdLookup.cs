@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+
+namespace Recsys.Serving.Runtime;
+
+/// <summary>
+/// Id → vocabulary index (row i of the vocabulary is index i + 1; 0 when unknown). When every id is a
+/// canonical non-negative integer below 2^24 (MovieLens and most numeric catalogues), lookups parse the digits
+/// and read a dense array, several times faster than hashing the string; otherwise a frozen dictionary.
+/// </summary>
+internal sealed class IdLookup
+{
+    private const int DenseLimit = 1 << 24;
+
+    private readonly int[]? _dense;
+    private readonly FrozenDictionary<string, int>? _map;
+
+    private IdLookup(int[]? dense, FrozenDictionary<string, int>? map)
+    {
+        _dense = dense;
+        _map = map;
+    }
+
+    public static IdLookup Build(string[] ids)
+    {
+        int max = -1;
+        foreach (string id in ids)
+        {
+            int value = ParseCanonical(id);
+            if (value < 0)
+            {
+                max = -1;
+                break;
+            }
+
+            max = Math.Max(max, value);
+        }
+
+        if (max >= 0 || ids.Length == 0)
+        {
+            int[] dense = new int[max + 1];
+            for (int i = ids.Length - 1; i >= 0; i--)
+            {
+                dense[ParseCanonical(ids[i])] = i + 1; // first occurrence wins, as in the dictionary
+            }
+
+            return new IdLookup(dense, null);
+        }
+
+        var map = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            map.TryAdd(ids[i], i + 1);
+        }
+
+        return new IdLookup(null, map.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>The index of <paramref name="id"/>, or 0 when the vocabulary does not have it.</summary>
+    public int IndexOf(string id)
+    {
+        if (_dense is not null)
+        {
+            int value = ParseCanonical(id);
+            return value >= 0 && value < _dense.Length ? _dense[value] : 0;
+        }
+
+        return _map!.GetValueOrDefault(id);
+    }
+
+    /// <summary>The value of a canonical decimal (no sign, no leading zero, below 2^24), or −1.</summary>
+    private static int ParseCanonical(string id)
+    {
+        if (id.Length is 0 or > 8 || (id[0] == '0' && id.Length > 1))
+        {
+            return -1;
+        }
+
+        int value = 0;
+        foreach (char c in id)
+        {
+            uint digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return -1;
+            }
+
+            value = (value * 10) + (int)digit;
+        }
+
+        return value < DenseLimit ? value : -1;
+    }
+}
