@@ -1,5 +1,4 @@
 using Recsys.Data;
-using Recsys.Serving.Http;
 
 namespace Recsys.Cli;
 
