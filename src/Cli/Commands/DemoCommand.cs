@@ -202,10 +202,11 @@ internal static class DemoCommand
     private static async Task<ExperimentResult> CompareAsync(
         PipelineStorage storage, string datasetFolder, string name, string modelName, IReadOnlyList<ModelDescriptor> baselines, string output, CancellationToken cancellationToken)
     {
-        // Prepare first (the experiment reuses it) so the version adapters can map this split's ids.
+        // Prepare first (the experiment reuses it) so the version adapters can map this split's ids. The split is
+        // per user, as the pipeline's own prepare stage splits: the versions were trained on exactly this train part.
         string prepared = Path.Combine(output, ExperimentRunner.PreparedFolder);
         var dataset = new PrepareOptions { Dataset = datasetFolder, Name = name };
-        await DatasetPreparer.PrepareAsync(Protocol.Recommenders.Apply(dataset), new LocalPreparedOutput(prepared), cancellationToken: cancellationToken);
+        await DatasetPreparer.PrepareAsync(Protocol.RecommendersPerUser.Apply(dataset), new LocalPreparedOutput(prepared), cancellationToken: cancellationToken);
         string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Items, cancellationToken))["id"];
         string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Users, cancellationToken))["id"];
 
@@ -223,7 +224,7 @@ internal static class DemoCommand
             }
 
             return await ExperimentCommand.RunShowingProgressAsync(
-                new ExperimentOptions { Dataset = dataset, Protocol = Protocol.Recommenders, Models = [.. baselines, .. versions], Output = output },
+                new ExperimentOptions { Dataset = dataset, Protocol = Protocol.RecommendersPerUser, Models = [.. baselines, .. versions], Output = output },
                 new ProgressRelay<Training.Trainer.EpochReport>(),
                 cancellationToken);
         }

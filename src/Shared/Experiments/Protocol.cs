@@ -7,8 +7,8 @@ namespace Recsys.Experiments;
 public enum Protocol
 {
     /// <summary>
-    /// The Microsoft Recommenders benchmark protocol: per-user stratified 75/25 split (seed 42), rank every
-    /// item the user has not seen in training, binary relevance.
+    /// The Microsoft Recommenders benchmark protocol: per-item stratified 75/25 split (seed 42, halves rounded
+    /// to even), rank every item the user has not seen in training, binary relevance.
     /// </summary>
     Recommenders,
 
@@ -17,11 +17,14 @@ public enum Protocol
 
     /// <summary>Leave-last-out with 100 sampled negatives per test item: comparable with papers, biased (see docs/metrics.md).</summary>
     Sampled,
+
+    /// <summary>As <see cref="Recommenders"/> but split per user, so every test user has training items.</summary>
+    RecommendersPerUser,
 }
 
 public static class ProtocolNames
 {
-    private static readonly NamedValues<Protocol> s_names = new("protocol", "protocols", "recommenders", "leave-last-out", "sampled");
+    private static readonly NamedValues<Protocol> s_names = new("protocol", "protocols", "recommenders", "leave-last-out", "sampled", "recommenders-per-user");
 
     public static IReadOnlyList<string> All => s_names.All;
 
@@ -32,7 +35,8 @@ public static class ProtocolNames
     /// <summary>The preparation a protocol needs, on top of the dataset options.</summary>
     public static PrepareOptions Apply(this Protocol protocol, PrepareOptions options) => protocol switch
     {
-        Protocol.Recommenders => options with { Split = SplitMethod.Stratified, Ratios = [0.75, 0.25], Seed = 42 },
+        Protocol.Recommenders => options with { Split = SplitMethod.StratifiedByItem, Ratios = [0.75, 0.25], Seed = 42 },
+        Protocol.RecommendersPerUser => options with { Split = SplitMethod.Stratified, Ratios = [0.75, 0.25], Seed = 42 },
         _ => options with { Split = SplitMethod.LeaveLastOut },
     };
 }

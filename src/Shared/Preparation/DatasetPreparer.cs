@@ -97,7 +97,7 @@ public static class DatasetPreparer
                 : $"No usable rows in '{file}': all {rejected:N0} rows were rejected ({Describe(rejectedByReason)}).");
         }
 
-        if (!hasTimestamp && options.Split != SplitMethod.Stratified)
+        if (!hasTimestamp && options.Split is not (SplitMethod.Stratified or SplitMethod.StratifiedByItem))
         {
             throw new DatasetException($"The {options.Split.ToName()} split needs timestamps, and '{file}' has no timestamp column (map one with --columns timestamp=<col>).");
         }
@@ -121,7 +121,10 @@ public static class DatasetPreparer
         var (trainCut, validationCut) = options.Split == SplitMethod.Temporal
             ? SplitAssigner.TemporalCuts(CollectTimestamps(buckets, interactions), options.Ratios)
             : (0L, 0L);
-        var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut);
+        ItemStratifiedCuts? itemCuts = options.Split == SplitMethod.StratifiedByItem
+            ? ItemStratifiedCuts.Build(buckets, userFinal, itemFinal, itemIds.Length, options.Ratios, options.Seed)
+            : null;
+        var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut, itemCuts);
 
         progress?.Report("splitting and writing");
         var writers = new SplitWriter?[3];

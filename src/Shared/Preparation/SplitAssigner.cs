@@ -10,7 +10,8 @@ internal enum SplitPart : byte
 
 /// <summary>
 /// Assigns one user's interactions to splits. Each user's assignment depends only on that user's rows, the
-/// seed and (for temporal) the global cut, so it is the same however the rows were bucketed or ordered.
+/// seed and (for temporal) the global cut or (per item) the items' cuts, so it is the same however the rows
+/// were bucketed or ordered.
 /// </summary>
 internal sealed class SplitAssigner
 {
@@ -19,9 +20,17 @@ internal sealed class SplitAssigner
     private readonly int _seed;
     private readonly long _trainCut;
     private readonly long _validationCut;
+    private readonly ItemStratifiedCuts? _itemCuts;
 
-    public SplitAssigner(SplitMethod method, IReadOnlyList<double> ratios, int seed, long trainCut = 0, long validationCut = 0)
+    public SplitAssigner(
+        SplitMethod method, IReadOnlyList<double> ratios, int seed, long trainCut = 0, long validationCut = 0, ItemStratifiedCuts? itemCuts = null)
     {
+        if (method == SplitMethod.StratifiedByItem && itemCuts is null)
+        {
+            throw new ArgumentException("The per-item split needs the items' cuts.", nameof(itemCuts));
+        }
+
+        _itemCuts = itemCuts;
         _method = method;
         _ratios = ratios;
         _seed = seed;
@@ -46,6 +55,17 @@ internal sealed class SplitAssigner
                 for (int i = 0; i < n; i++)
                 {
                     parts[i] = i < trainEnd ? SplitPart.Train : i < validationEnd ? SplitPart.Validation : SplitPart.Test;
+                }
+
+                break;
+            }
+
+            case SplitMethod.StratifiedByItem:
+            {
+                rows.Sort(new ItemOrder());
+                for (int i = 0; i < n; i++)
+                {
+                    parts[i] = _itemCuts!.PartOf(rows[i].User, rows[i].Item);
                 }
 
                 break;

@@ -3,7 +3,7 @@ namespace Recsys.Preparation;
 /// <summary>How prepared interactions are divided into train / validation / test.</summary>
 public enum SplitMethod
 {
-    /// <summary>Per user, a seeded random share of their items (the Microsoft Recommenders protocol).</summary>
+    /// <summary>Per user, a seeded random share of their items; every user keeps training items.</summary>
     Stratified,
 
     /// <summary>Per user, the latest interaction is test and the one before it validation.</summary>
@@ -11,11 +11,17 @@ public enum SplitMethod
 
     /// <summary>One global time cut: everything before it trains, everything after it tests.</summary>
     Temporal,
+
+    /// <summary>
+    /// Per item, a seeded random share of its users, halves rounded to even: the split of the Microsoft
+    /// Recommenders benchmark tables. A user may land wholly in test.
+    /// </summary>
+    StratifiedByItem,
 }
 
 public static class SplitMethodNames
 {
-    private static readonly Data.NamedValues<SplitMethod> s_names = new("split", "splits", "stratified", "leave-last-out", "temporal");
+    private static readonly Data.NamedValues<SplitMethod> s_names = new("split", "splits", "stratified", "leave-last-out", "temporal", "stratified-item");
 
     public static IReadOnlyList<string> All => s_names.All;
 

@@ -115,7 +115,7 @@ public sealed partial class ExperimentRunnerTests : IDisposable
     [Fact]
     public void Parse_UnknownProtocol_ListsTheKnownOnes() =>
         Assert.Equal(
-            "Unknown protocol 'holdout'. Known protocols: recommenders, leave-last-out, sampled.",
+            "Unknown protocol 'holdout'. Known protocols: recommenders, leave-last-out, sampled, recommenders-per-user.",
             Assert.Throws<DatasetException>(() => ProtocolNames.Parse("holdout")).Message);
 
     [GeneratedRegex("<img alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\">")]
