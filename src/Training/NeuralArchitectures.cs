@@ -21,6 +21,12 @@ public sealed record NeuralArchitecture(string Name, string Description, Trainin
     /// <summary>Learns from order: early stopping holds out each user's latest item, not a random share.</summary>
     public bool Sequential { get; init; }
 
+    /// <summary>
+    /// Also a classical baseline by the same name: experiments fit it as that baseline (with its tuning grid);
+    /// this entry is what trains, exports and serves it.
+    /// </summary>
+    public bool Baseline { get; init; }
+
     internal Func<TrainingInputs, ITrainedModel> Train { get; init; } = _ => throw new InvalidOperationException("An architecture needs a Train function.");
 }
 
@@ -79,6 +85,12 @@ public static class NeuralArchitectures
                 new SasRec(i.Fit.Items, new SasRecShape(i.Options.Dimensions, i.Options.SequenceLength, i.Options.Blocks, i.Options.Heads, i.Options.Dropout), i.Options.Seed),
                 m => SasRecTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedSasRec(m, i.Name, i.Fit)),
         },
+        new("ease", "EASE: closed-form item-item weights (λ = 500, the 4,096 most popular items); not neural, listed here so it trains, exports and serves like the rest.",
+            new TrainingOptions { Epochs = 1 })
+        {
+            Baseline = true,
+            Train = ClosedForm,
+        },
     ];
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(a => a.Name)];
@@ -88,6 +100,28 @@ public static class NeuralArchitectures
     /// <summary>The architecture called <paramref name="name"/>; bad input, naming the trainable ones, otherwise.</summary>
     public static NeuralArchitecture Get(string name) =>
         Find(name) ?? throw new Data.DatasetException($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
+
+    /// <summary>
+    /// EASE has no epochs: one fit scored on the held-out validation items (its outcome reads like a trained
+    /// model's), then, with nothing to stop early, a refit on every training item, as experiments fit it.
+    /// </summary>
+    private static TrainedEase ClosedForm(TrainingInputs i)
+    {
+        if (i.Validation is not { Count: > 0 })
+        {
+            var alone = new EaseRecommender();
+            alone.Fit(i.Fit, i.CancellationToken);
+            return new TrainedEase(alone, alone, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, 0, StoppedEarly: false, Resumed: false) };
+        }
+
+        var held = new EaseRecommender();
+        held.Fit(i.Fit, i.CancellationToken);
+        double validation = Evaluation.RankingEvaluator.Evaluate(held, i.Fit, i.Validation, i.Options.K, cancellationToken: i.CancellationToken)
+            .Metrics[Evaluation.MetricNames.Ndcg(i.Options.K)];
+        var ease = new EaseRecommender();
+        ease.Fit(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items), i.CancellationToken);
+        return new TrainedEase(ease, held, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, validation, StoppedEarly: false, Resumed: false) };
+    }
 
     /// <summary>Builds the module, trains it, and wraps it for scoring and export; the module is disposed if training fails.</summary>
     private static TrainedModel Fitted<TModel>(TModel model, Func<TModel, TrainingOutcome> train, Func<TModel, TrainedModel> wrap)

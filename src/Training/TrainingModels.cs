@@ -8,7 +8,7 @@ public static class TrainingModels
 {
     public static ModelCatalog WithTrainingModels(this ModelCatalog catalog, IProgress<EpochReport>? progress = null)
     {
-        foreach (NeuralArchitecture architecture in NeuralArchitectures.All)
+        foreach (NeuralArchitecture architecture in NeuralArchitectures.All.Where(a => !a.Baseline))
         {
             catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress)));
         }

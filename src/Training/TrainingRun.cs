@@ -96,12 +96,15 @@ public static class TrainingRun
                 Features = spec,
                 Inputs = model.Inputs,
                 Outputs = model.Outputs,
-                ItemEmbeddings = new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, model.EmbeddingDimensions),
+                ItemEmbeddings = model.EmbeddingDimensions > 0 ? new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, model.EmbeddingDimensions) : null,
             };
 
             string output = request.Output;
             await File.WriteAllBytesAsync(Path.Combine(output, ModelManifest.ModelFile), model.ExportOnnx(), cancellationToken);
-            await File.WriteAllBytesAsync(Path.Combine(output, ItemEmbeddingsFile), MemoryMarshal.AsBytes(model.ItemEmbeddings).ToArray(), cancellationToken);
+            if (model.EmbeddingDimensions > 0)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(output, ItemEmbeddingsFile), MemoryMarshal.AsBytes(model.ItemEmbeddings).ToArray(), cancellationToken);
+            }
             File.Copy(Path.Combine(prepared, PreparedFiles.Users), Path.Combine(output, PreparedFiles.Users), overwrite: true);
             File.Copy(Path.Combine(prepared, PreparedFiles.Items), Path.Combine(output, PreparedFiles.Items), overwrite: true);
             await File.WriteAllTextAsync(Path.Combine(output, MetricsFile), System.Text.Json.JsonSerializer.Serialize(metrics, FeatureSpec.JsonOptions), cancellationToken);

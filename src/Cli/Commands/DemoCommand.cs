@@ -31,7 +31,7 @@ internal static class DemoCommand
     public const string ModelName = "movies";
 
     /// <summary>Two models that train in seconds on 2 CPU cores; the first promoted one becomes champion.</summary>
-    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 30 }, { "architecture": "bpr", "epochs": 10 } ] }""";
+    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 30 }, { "architecture": "bpr", "epochs": 10 }, { "architecture": "ease" } ] }""";
 
     private static readonly string[] SampleUsers = ["1", "2", "3"];
 
@@ -219,7 +219,9 @@ internal static class DemoCommand
             {
                 ScoringModel model = ScoringModel.Load(await ModelPackage.LoadAsync(storage.Registry, modelName, version, cancellationToken), ExecutionProvider.Cpu);
                 loaded.Add(model);
-                string label = entry.Aliases.Where(a => a.Value == version).Select(a => $" ({a.Key})").FirstOrDefault() ?? "";
+                // A trained EASE shares its name with the EASE baseline: the trained one says so, as aliases do.
+                string label = entry.Aliases.Where(a => a.Value == version).Select(a => $" ({a.Key})").FirstOrDefault()
+                    ?? (baselines.Any(b => b.Name.Equals(model.Manifest.DisplayName, StringComparison.OrdinalIgnoreCase)) ? " (trained)" : "");
                 versions.Add(new ModelDescriptor($"{model.Manifest.DisplayName}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
             }
 

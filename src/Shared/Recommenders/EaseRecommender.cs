@@ -17,6 +17,13 @@ public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : I
 
     public string Name => "ease";
 
+    /// <summary>
+    /// The fitted weights for export: the items that take part (ascending indices) and B over them, row-major
+    /// [n, n], so a user's scores for those items are their multi-hot history over the same items times B.
+    /// </summary>
+    internal (int[] Items, float[] Weights) Fitted =>
+        _train is null ? throw new InvalidOperationException("Fit first.") : (_itemOf, _weights);
+
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
         _train = train;

@@ -143,3 +143,30 @@ internal sealed class TrainedMultDae(MultDae model, string name, InteractionMatr
 
     public override void Dispose() => model.Dispose();
 }
+
+/// <summary>
+/// EASE, fitted in closed form (no module, nothing to dispose), exported over the multi-hot history layout so
+/// the best baseline can be served. It has no item embeddings: similar-item lookups answer that it has none.
+/// <see cref="Scorer"/> is the fit the validation items were held out from; the exported one, refit on them
+/// too, would score them as training items.
+/// </summary>
+internal sealed class TrainedEase(EaseRecommender ease, EaseRecommender validated, int items) : TrainedModel
+{
+    public override string Architecture => EaseExporter.Architecture;
+
+    public override IRecommender Scorer => validated;
+
+    public override IReadOnlyList<TensorSpec> Inputs => MultDaeExporter.Inputs(items);
+
+    public override IReadOnlyList<TensorSpec> Outputs => MultDaeExporter.Outputs(items);
+
+    public override int EmbeddingDimensions => 0;
+
+    public override ReadOnlySpan<float> ItemEmbeddings => [];
+
+    public override byte[] ExportOnnx() => EaseExporter.Export(ease, items);
+
+    public override void Dispose()
+    {
+    }
+}

@@ -110,8 +110,11 @@ public sealed class TrainStage : IPipelineStage
 
             await uploading; // the last epoch's checkpoint and progress are stored before the stage moves on
 
-            // Checkpoints are not part of the model package.
-            Directory.Delete(checkpoints, recursive: true);
+            // Checkpoints are not part of the model package (a closed-form model writes none).
+            if (Directory.Exists(checkpoints))
+            {
+                Directory.Delete(checkpoints, recursive: true);
+            }
             try
             {
                 await _storage.Registry.PublishAsync(model, output, cancellationToken);

@@ -8,7 +8,7 @@ public enum InputLayout
     /// <summary>int64 <c>user</c> and <c>item</c> of shape [batch] → one score per pair (MF, NeuMF).</summary>
     Pairs,
 
-    /// <summary>float32 multi-hot history [batch, items] → a score for every item (Mult-DAE).</summary>
+    /// <summary>float32 multi-hot history [batch, items] → a score for every item (Mult-DAE, EASE).</summary>
     MultiHotHistory,
 
     /// <summary>int64 item sequence [batch, length], left-padded, latest last → a score for every item (SASRec).</summary>
