@@ -13,45 +13,27 @@ internal enum SplitPart : byte
 /// seed and (for temporal) the global cut or (per item) the items' cuts, so it is the same however the rows
 /// were bucketed or ordered.
 /// </summary>
-internal sealed class SplitAssigner
+internal sealed class SplitAssigner(
+    SplitMethod method, IReadOnlyList<double> ratios, int seed, long trainCut = 0, long validationCut = 0, ItemStratifiedCuts? itemCuts = null)
 {
-    private readonly SplitMethod _method;
-    private readonly IReadOnlyList<double> _ratios;
-    private readonly int _seed;
-    private readonly long _trainCut;
-    private readonly long _validationCut;
-    private readonly ItemStratifiedCuts? _itemCuts;
+    private readonly ItemStratifiedCuts? _itemCuts = method != SplitMethod.StratifiedByItem || itemCuts is not null
+        ? itemCuts
+        : throw new ArgumentException("The per-item split needs the items' cuts.", nameof(itemCuts));
 
-    public SplitAssigner(
-        SplitMethod method, IReadOnlyList<double> ratios, int seed, long trainCut = 0, long validationCut = 0, ItemStratifiedCuts? itemCuts = null)
-    {
-        if (method == SplitMethod.StratifiedByItem && itemCuts is null)
-        {
-            throw new ArgumentException("The per-item split needs the items' cuts.", nameof(itemCuts));
-        }
-
-        _itemCuts = itemCuts;
-        _method = method;
-        _ratios = ratios;
-        _seed = seed;
-        _trainCut = trainCut;
-        _validationCut = validationCut;
-    }
-
-    public bool HasValidation => _method == SplitMethod.LeaveLastOut || _ratios.Count == 3;
+    public bool HasValidation => method == SplitMethod.LeaveLastOut || ratios.Count == 3;
 
     /// <summary>Reorders <paramref name="rows"/> and writes each row's part into <paramref name="parts"/>.</summary>
     public void Assign(Span<Interaction> rows, ReadOnlySpan<char> userId, Span<SplitPart> parts)
     {
         int n = rows.Length;
-        switch (_method)
+        switch (method)
         {
             case SplitMethod.Stratified:
             {
                 rows.Sort(new ItemOrder());
-                StableRandom.ForKey(userId, _seed).Shuffle(rows);
-                int trainEnd = RoundShare(n, _ratios[0]);
-                int validationEnd = _ratios.Count == 3 ? RoundShare(n, _ratios[0] + _ratios[1]) : trainEnd;
+                StableRandom.ForKey(userId, seed).Shuffle(rows);
+                int trainEnd = RoundShare(n, ratios[0]);
+                int validationEnd = ratios.Count == 3 ? RoundShare(n, ratios[0] + ratios[1]) : trainEnd;
                 for (int i = 0; i < n; i++)
                 {
                     parts[i] = i < trainEnd ? SplitPart.Train : i < validationEnd ? SplitPart.Validation : SplitPart.Test;
@@ -90,14 +72,14 @@ internal sealed class SplitAssigner
                 for (int i = 0; i < n; i++)
                 {
                     long t = rows[i].Timestamp;
-                    parts[i] = t < _trainCut ? SplitPart.Train : t < _validationCut ? SplitPart.Validation : SplitPart.Test;
+                    parts[i] = t < trainCut ? SplitPart.Train : t < validationCut ? SplitPart.Validation : SplitPart.Test;
                 }
 
                 break;
             }
 
             default:
-                throw new InvalidOperationException($"Unhandled split {_method}.");
+                throw new InvalidOperationException($"Unhandled split {method}.");
         }
     }
 
