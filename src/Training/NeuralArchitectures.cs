@@ -107,20 +107,21 @@ public static class NeuralArchitectures
     /// </summary>
     private static TrainedEase ClosedForm(TrainingInputs i)
     {
-        if (i.Validation is not { Count: > 0 })
-        {
-            var alone = new EaseRecommender();
-            alone.Fit(i.Fit, i.CancellationToken);
-            return new TrainedEase(alone, alone, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, 0, StoppedEarly: false, Resumed: false) };
-        }
+        TrainedEase Wrapped(EaseRecommender exported, EaseRecommender validated, double validation) =>
+            new(exported, validated, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, validation, StoppedEarly: false, Resumed: false) };
 
         var held = new EaseRecommender();
         held.Fit(i.Fit, i.CancellationToken);
+        if (i.Validation is not { Count: > 0 })
+        {
+            return Wrapped(held, held, 0);
+        }
+
         double validation = Evaluation.RankingEvaluator.Evaluate(held, i.Fit, i.Validation, i.Options.K, cancellationToken: i.CancellationToken)
             .Metrics[Evaluation.MetricNames.Ndcg(i.Options.K)];
         var ease = new EaseRecommender();
         ease.Fit(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items), i.CancellationToken);
-        return new TrainedEase(ease, held, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, validation, StoppedEarly: false, Resumed: false) };
+        return Wrapped(ease, held, validation);
     }
 
     /// <summary>Builds the module, trains it, and wraps it for scoring and export; the module is disposed if training fails.</summary>

@@ -59,7 +59,7 @@ internal sealed class ItemStratifiedCuts
     }
 
     /// <summary>How many of <paramref name="n"/> rows fall before the cumulative <paramref name="share"/>.</summary>
-    public static int RoundHalfToEven(int n, double share) => (int)Math.Round(n * share, MidpointRounding.ToEven);
+    private static int RoundHalfToEven(int n, double share) => (int)Math.Round(n * share, MidpointRounding.ToEven);
 
     // SplitMix64's output is a bijection of its state, so distinct (user, item) pairs never share a key.
     private static ulong Key(int seed, int user, int item) =>
