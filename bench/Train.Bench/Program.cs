@@ -11,6 +11,13 @@ using static TorchSharp.torch;
 // Training throughput on MovieLens 100K next to the arithmetic bound (FLOPs per sample ÷ measured FLOP/s).
 // Usage: dotnet run -c Release --project bench/Train.Bench -- [path to ml-100k]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- tune-multdae [path to ml-100k]
+// Usage: dotnet run -c Release --project bench/Train.Bench -- sequential <sequence file> [setting=value ...]
+if (args is ["sequential", var sequenceFile, .. var settings])
+{
+    await Recsys.Bench.SequentialBenchmark.RunAsync(sequenceFile, settings);
+    return;
+}
+
 if (args is ["tune-multdae", .. var rest])
 {
     await Recsys.Bench.MultDaeTuning.RunAsync(rest.Length > 0 ? rest[0] : Path.Combine("..", "shared", "data", "ml-100k"));

@@ -77,8 +77,8 @@ public static class NeuralArchitectures
             Train = i => Fitted(new MultDae(i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
                 m => MultDaeTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedMultDae(m, i.Name, i.Fit)),
         },
-        new("sasrec", "SASRec-style transformer over each user's last 50 items (2 blocks, 64 wide, full-softmax next-item loss).",
-            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 2, Heads = 1, Dropout = 0.2, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 })
+        new("sasrec", "SASRec-style transformer over each user's last 50 items (1 block, 64 wide, next-item softmax over 256 sampled negatives).",
+            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 1, Heads = 1, Dropout = 0.2, SampledNegatives = 256, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 })
         {
             Sequential = true,
             Train = i => Fitted(

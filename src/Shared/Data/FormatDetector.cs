@@ -60,6 +60,11 @@ internal static class FormatDetector
                 ColumnNames = columns,
                 ItemSources = GenericItems(itemsFile),
             },
+            DatasetFormat.Sequences => new DatasetLayout
+            {
+                Format = format, Name = name,
+                InteractionsFile = file ?? SingleDataFile(folder, "*.txt", "*.tsv", "*.csv"),
+            },
             _ => throw new DatasetException($"Unknown dataset format '{format}'."),
         };
 

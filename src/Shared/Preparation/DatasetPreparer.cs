@@ -80,6 +80,11 @@ public static class DatasetPreparer
         {
             (hasRating, hasTimestamp) = await ParquetInteractionReader.ReadAsync(layout.InteractionsFile, layout.ColumnNames, collector, cancellationToken);
         }
+        else if (layout.Format == DatasetFormat.Sequences)
+        {
+            SequenceInteractionReader.Read(layout.InteractionsFile, options.MaxLineBytes, collector, cancellationToken);
+            (hasRating, hasTimestamp) = (false, true);
+        }
         else
         {
             DelimitedInteractionReader.Read(layout.InteractionsFile, layout.Delimited!, layout.Columns!, options.MaxLineBytes, collector, cancellationToken);

@@ -6,7 +6,7 @@ namespace Recsys.Training.Models;
 /// A SASRec-style sequential recommender (Kang and McAuley, ICDM 2018): item + position embeddings, a stack of
 /// causal self-attention blocks (pre-layer-norm, residual, feed-forward), and the next item scored as the
 /// dot product of the last hidden state with the item embeddings. Width, depth, heads and sequence length
-/// are configuration; this is the system's "large model". Trained with a full softmax over the catalogue.
+/// are configuration; this is the system's "large model". Trained with a full or a sampled softmax over the catalogue.
 /// </summary>
 internal sealed class SasRec : nn.Module<Tensor, Tensor>
 {
@@ -39,20 +39,27 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
 
     public LayerNorm FinalNorm => _final;
 
-    /// <summary>Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding).</summary>
+    /// <summary>
+    /// Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding), with
+    /// length ≤ <see cref="SasRecShape.MaxLength"/>. A shorter input is the right end of a full window: its last
+    /// slot takes the last position, and padding is masked out of attention, so trimming a batch's common
+    /// padding changes nothing but the work.
+    /// </summary>
     public override Tensor forward(Tensor sequence)
     {
         using var scope = NewDisposeScope();
         long length = sequence.shape[1];
-        Tensor positions = arange(length, dtype: int64, device: sequence.device).unsqueeze(0);
+        Tensor positions = arange(Shape.MaxLength - length, Shape.MaxLength, dtype: int64, device: sequence.device).unsqueeze(0);
         Tensor x = (_items.forward(sequence) * Math.Sqrt(Shape.Dimensions)) + _positions.forward(positions);
-        Tensor keep = sequence.ne(0).unsqueeze(-1).to(x.dtype);
+        Tensor padding = sequence.eq(0);
+        Tensor keep = padding.logical_not().unsqueeze(-1).to(x.dtype);
         x = _dropout.forward(x) * keep;
-        // True above the diagonal: a position may not attend to later positions.
+        // True where a position may not look: later positions, and padding. [batch, 1, length, length]
         Tensor future = ones(length, length, dtype: @bool, device: sequence.device).triu(1);
+        Tensor blocked = future.unsqueeze(0).logical_or(padding.unsqueeze(1)).unsqueeze(1);
         foreach (CausalSelfAttentionBlock block in _blocks)
         {
-            x = block.forward(x, future) * keep;
+            x = block.forward(x, blocked) * keep;
         }
 
         return _final.forward(x).MoveToOuterDisposeScope();
@@ -127,7 +134,7 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor future)
+    public override Tensor forward(Tensor x, Tensor blocked)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0];
@@ -141,7 +148,7 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
         Tensor k = Split(_key);
         Tensor v = Split(_value);
         Tensor scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headWidth);
-        Tensor weights = _dropout.forward(nn.functional.softmax(scores.masked_fill(future, -1e9), -1));
+        Tensor weights = _dropout.forward(nn.functional.softmax(scores.masked_fill(blocked, -1e9), -1));
         Tensor attended = weights.matmul(v).transpose(1, 2).reshape(batch, length, width);
         x = x + _dropout.forward(_output.forward(attended));
 

@@ -104,7 +104,7 @@ internal sealed class TrainedPairModel(TorchSharp.torch.nn.Module<TorchSharp.tor
 
 internal sealed class TrainedSasRec(SasRec model, string name, InteractionMatrix history) : TrainedModel
 {
-    private readonly EmbeddingScorer _scorer = SasRecScorer.From(name, model, history);
+    private readonly SasRecScorer _scorer = SasRecScorer.From(name, model, history);
 
     public override string Architecture => SasRecExporter.Architecture;
 

@@ -8,7 +8,8 @@ namespace Recsys.Training.Onnx;
 /// <summary>
 /// Writes SASRec as an ONNX graph: a left-padded item sequence [batch, length] in, one score per item for the
 /// next position out [batch, items]. Attention is spelled out with MatMul/Softmax and opset 17's
-/// LayerNormalization, the causal mask is an additive constant, and Reshape's 0 keeps the batch dynamic.
+/// LayerNormalization, the causal mask is an additive constant, padding keys get −1e9 from the input, and
+/// Reshape's 0 keeps the batch dynamic.
 /// </summary>
 internal static class SasRecExporter
 {
@@ -40,6 +41,9 @@ internal static class SasRecExporter
         graph.AddInitializer("last_axis", [-1L], 1);
         graph.AddInitializer("last_position", [length - 1]);
         graph.AddInitializer("causal", CausalMask(length), length, length);
+        graph.AddInitializer("one", [1f]);
+        graph.AddInitializer("pad_penalty", [1e9f]);
+        graph.AddInitializer("key_axes", [1L, 2L], 2);
 
         // x = E[seq]·√d + P, zeroed at padding.
         string embedded = graph.AddNode("Gather", ["item_embedding", SequenceInput], "embedded", new OnnxAttribute("axis", Int: 0));
@@ -50,11 +54,15 @@ internal static class SasRecExporter
         string keepFlat = graph.AddNode("Cast", [notPad], "keep_flat", new OnnxAttribute("to", Int: (long)OnnxElementType.Float));
         string keep = graph.AddNode("Unsqueeze", [keepFlat, "last_axis"], "keep");
         x = graph.AddNode("Mul", [x, keep], "x0_kept");
+        // −1e9 on padding keys, 0 elsewhere, [batch, 1, 1, length]: no position attends to padding (as in training).
+        string padShift = graph.AddNode("Sub", [keepFlat, "one"], "pad_shift");
+        string padFlat = graph.AddNode("Mul", [padShift, "pad_penalty"], "pad_flat");
+        string padMask = graph.AddNode("Unsqueeze", [padFlat, "key_axes"], "pad_mask");
 
         int b = 0;
         foreach (CausalSelfAttentionBlock block in model.Blocks)
         {
-            x = Block(graph, block, x, keep, d, length, $"b{b++}");
+            x = Block(graph, block, x, keep, padMask, d, length, $"b{b++}");
         }
 
         string normed = LayerNorm(graph, model.FinalNorm, x, "final");
@@ -63,7 +71,7 @@ internal static class SasRecExporter
         return graph.ToBytes();
     }
 
-    private static string Block(OnnxGraphBuilder graph, CausalSelfAttentionBlock block, string x, string keep, long d, long length, string p)
+    private static string Block(OnnxGraphBuilder graph, CausalSelfAttentionBlock block, string x, string keep, string padMask, long d, long length, string p)
     {
         var layers = block.Layers;
         long heads = block.Heads;
@@ -85,7 +93,8 @@ internal static class SasRecExporter
         string v = Heads(layers.Value, "v", [0, 2, 1, 3]);
         string raw = graph.AddNode("MatMul", [q, kT], $"{p}_scores_raw");
         string scores = graph.AddNode("Div", [raw, $"{p}_head_scale"], $"{p}_scores");
-        string masked = graph.AddNode("Add", [scores, "causal"], $"{p}_scores_masked");
+        string causal = graph.AddNode("Add", [scores, "causal"], $"{p}_scores_causal");
+        string masked = graph.AddNode("Add", [causal, padMask], $"{p}_scores_masked");
         string weights = graph.AddNode("Softmax", [masked], $"{p}_weights", new OnnxAttribute("axis", Int: -1));
         string attended = graph.AddNode("MatMul", [weights, v], $"{p}_attended");
         string merged = graph.AddNode("Transpose", [attended], $"{p}_attended_t", new OnnxAttribute("perm", Ints: [0, 2, 1, 3]));

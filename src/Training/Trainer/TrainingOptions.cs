@@ -38,7 +38,7 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Sequential models: 0 trains with a full softmax over the catalogue; N &gt; 0 with a sampled softmax over
-    /// N popularity-sampled negatives per batch, corrected by log Q (cheaper on large catalogues).
+    /// N uniformly drawn negatives per sequence (far cheaper on large catalogues).
     /// </summary>
     public int SampledNegatives { get; init; }
 

@@ -76,6 +76,30 @@ public sealed class FormatReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Prepare_SequenceFile_LeaveLastOut_TestsEachUsersLastItem_AndQuarantinesBadLinesWhole()
+    {
+        // Given one history per line, oldest first, with a user alone on a line and a line holding an overlong id
+        string data = _temp.Write("Games.txt", $"1 10 11 12 13\n2 11\t12 13 14 15\n\n3\n4 20 {new string('x', 300)} 21\n");
+
+        PrepareResult result = await PrepareAsync(new PrepareOptions { Dataset = data, Format = DatasetFormat.Sequences, Split = SplitMethod.LeaveLastOut });
+
+        // Then every item of the good lines is an implicit interaction timed by its place in the line
+        Assert.Equal("sequences", result.Stats.Format);
+        Assert.Equal(9, result.Stats.Interactions);
+        Assert.Equal(2, result.Stats.Users);
+        Assert.Equal(1, result.Stats.RejectedByReason["missing-field"]);
+        Assert.Equal(1, result.Stats.RejectedByReason["id-too-long"]);
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        PreparedSplit test = (await PreparedDatasetReader.ReadSplitAsync(Output, PreparedFiles.Test, ct))!;
+        PreparedSplit validation = (await PreparedDatasetReader.ReadSplitAsync(Output, PreparedFiles.Validation, ct))!;
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(Output, PreparedFiles.Train, ct))!;
+        Assert.Equal([4L, 5L], test.Timestamps.Order());
+        Assert.Equal([3L, 4L], validation.Timestamps.Order());
+        Assert.Equal([1L, 1L, 2L, 2L, 3L], train.Timestamps.Order());
+        Assert.All(test.Labels, label => Assert.Equal(1f, label));
+    }
+
+    [Fact]
     public async Task Prepare_TemporalSplit_TrainsOnEverythingBeforeTheCut()
     {
         string data = _temp.Write("u.data", string.Join('\n', Enumerable.Range(1, 100).Select(t => $"{t % 7}\t{t % 13}\t3\t{t * 10}")));
