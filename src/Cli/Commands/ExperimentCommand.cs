@@ -20,9 +20,10 @@ internal static class ExperimentCommand
         var output = new Option<string>("--output") { Description = "Folder for prepared/, metrics.json and report.html.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of a table." };
         var tune = new Option<bool>("--tune") { Description = "Choose each model's hyperparameters on validation data carved from training (never on test)." };
+        var seeds = new Option<int>("--seeds") { Description = "Run this many splits (the protocol's seed and the next ones) and report each metric's mean ± standard deviation.", DefaultValueFactory = _ => 1 };
         var command = new Command("experiment", "Prepare a dataset, fit each model and evaluate it under a protocol; writes metrics.json and report.html.")
         {
-            protocol, models, k, output, json, tune,
+            protocol, models, k, output, json, tune, seeds,
         };
         dataset.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
@@ -36,6 +37,7 @@ internal static class ExperimentCommand
                 K = result.GetValue(k),
                 Output = outputFolder,
                 Tune = result.GetValue(tune),
+                Seeds = result.GetValue(seeds),
             };
             Directory.CreateDirectory(outputFolder);
             bool quiet = result.GetValue(json);
@@ -145,10 +147,12 @@ internal static class ExperimentCommand
     }
 
     // Metrics as rows and models as columns: there are few models and many metrics, so this fits a terminal.
+    // Bold marks a best that is clear of every other model by more than a standard deviation.
     internal static void WriteTable(ExperimentResult experiment)
     {
         string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
-        var table = new Table().Title($"{experiment.Dataset} · {experiment.Protocol.ToName()} · k = {experiment.K}").AddColumn("metric");
+        string seeds = experiment.Seeds.Count > 1 ? $" · mean ± sd over seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}" : "";
+        var table = new Table().Title(Markup.Escape($"{experiment.Dataset} · {experiment.Protocol.ToName()} · k = {experiment.K}{seeds}")).AddColumn("metric");
         foreach (ModelRun run in experiment.Runs)
         {
             table.AddColumn(new TableColumn(Markup.Escape(run.Name)).RightAligned());
@@ -156,12 +160,11 @@ internal static class ExperimentCommand
 
         foreach (string metric in metrics)
         {
-            double best = experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
             table.AddRow([
                 Markup.Escape(metric),
-                .. experiment.Runs.Select(r => r.Evaluation.Metrics.TryGetValue(metric, out double v)
-                    ? (v == best && experiment.Runs.Count > 1 ? $"[bold]{v.ToString("0.0000", CultureInfo.InvariantCulture)}[/]" : v.ToString("0.0000", CultureInfo.InvariantCulture))
-                    : "–"),
+                .. experiment.Runs.Select(r => !r.Evaluation.Metrics.ContainsKey(metric)
+                    ? "–"
+                    : SeedSummary.IsClearBest(experiment.Runs, r, metric) ? $"[bold]{SeedSummary.Text(r, metric)}[/]" : SeedSummary.Text(r, metric)),
             ]);
         }
 

@@ -10,11 +10,20 @@ public sealed record ModelRun(string Name, string Description, double FitSeconds
 {
     /// <summary>Set when --tune chose the hyperparameters on validation data.</summary>
     public TuningOutcome? Tuning { get; init; }
+
+    /// <summary>Over several split seeds: each metric's standard deviation (the metrics are then means).</summary>
+    public IReadOnlyDictionary<string, double>? StandardDeviation { get; init; }
+
+    /// <summary>Over several split seeds: the metrics of each split, in seed order.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>>? PerSeed { get; init; }
 }
 
 /// <summary>Everything an experiment produced; <see cref="ToJson"/> is metrics.json (schema in docs/metrics.md).</summary>
 public sealed record ExperimentResult(string Dataset, Protocol Protocol, int K, PrepareResult Prepared, IReadOnlyList<ModelRun> Runs)
 {
+    /// <summary>The split seeds behind the figures; <see cref="Prepared"/> is the first one's.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
+
     public string ToJson()
     {
         var document = new MetricsDocument(
@@ -26,9 +35,10 @@ public sealed record ExperimentResult(string Dataset, Protocol Protocol, int K, 
             Prepared.Stats.Items,
             Prepared.Stats.Interactions,
             Protocol == Protocol.Sampled ? "sampled negatives overstate quality and can reorder models; compare only with sampled results" : null,
+            Seeds.Count > 1 ? Seeds : null,
             Runs.ToDictionary(
                 r => r.Name,
-                r => new ModelMetrics(r.Evaluation.Metrics, r.FitSeconds, r.Evaluation.Seconds, r.Evaluation.Users.Length, r.Tuning),
+                r => new ModelMetrics(r.Evaluation.Metrics, r.StandardDeviation, r.PerSeed, r.FitSeconds, r.Evaluation.Seconds, r.Evaluation.Users.Length, r.Tuning),
                 StringComparer.Ordinal));
         return JsonSerializer.Serialize(document, s_json);
     }
@@ -41,8 +51,9 @@ public sealed record ExperimentResult(string Dataset, Protocol Protocol, int K, 
 
     private sealed record MetricsDocument(
         string Dataset, string Protocol, int K, string ContentHash, int Users, int Items, long Interactions, string? Caveat,
-        IReadOnlyDictionary<string, ModelMetrics> Models);
+        IReadOnlyList<int>? Seeds, IReadOnlyDictionary<string, ModelMetrics> Models);
 
     private sealed record ModelMetrics(
-        IReadOnlyDictionary<string, double> Metrics, double FitSeconds, double EvalSeconds, int EvaluatedUsers, TuningOutcome? Tuning);
+        IReadOnlyDictionary<string, double> Metrics, IReadOnlyDictionary<string, double>? StandardDeviation,
+        IReadOnlyList<IReadOnlyDictionary<string, double>>? PerSeed, double FitSeconds, double EvalSeconds, int EvaluatedUsers, TuningOutcome? Tuning);
 }

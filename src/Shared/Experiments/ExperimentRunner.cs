@@ -25,6 +25,12 @@ public sealed record ExperimentOptions
 
     /// <summary>Choose each model's hyperparameters on validation data (never on test) before the final fit.</summary>
     public bool Tune { get; init; }
+
+    /// <summary>
+    /// Splits to run, with the protocol's seed and the ones after it; above 1 every metric is the mean over
+    /// the splits, with its standard deviation.
+    /// </summary>
+    public int Seeds { get; init; } = 1;
 }
 
 /// <summary>Progress of an experiment: a stage line, and per model fit/evaluate.</summary>
@@ -44,11 +50,36 @@ public static class ExperimentRunner
             throw new DatasetException($"--k must be a positive number of items, not {options.K}.");
         }
 
-        progress?.Report(new ExperimentProgress("preparing"));
-        string preparedFolder = Path.Combine(options.Output, PreparedFolder);
-        PrepareResult prepared = await DatasetPreparer.PrepareAsync(
-            options.Protocol.Apply(options.Dataset), new LocalPreparedOutput(preparedFolder), cancellationToken: cancellationToken);
+        PrepareOptions dataset = options.Protocol.Apply(options.Dataset);
+        if (options.Seeds < 1 || (options.Seeds > 1 && !options.Protocol.HasRandomSplit()))
+        {
+            throw new DatasetException(options.Seeds < 1
+                ? $"--seeds must be at least 1, not {options.Seeds}."
+                : $"--seeds varies the split's seed, and the {options.Protocol.ToName()} split has none: leave --seeds at 1.");
+        }
 
+        int[] seeds = [.. Enumerable.Range(dataset.Seed, options.Seeds)];
+        var splits = new List<(PrepareResult Prepared, List<ModelRun> Runs)>();
+        foreach (int seed in seeds)
+        {
+            // One split keeps the folder it always had; several get one folder per seed.
+            string folder = seeds.Length == 1 ? Path.Combine(options.Output, PreparedFolder) : Path.Combine(options.Output, PreparedFolder, $"seed-{seed}");
+            string stage = seeds.Length == 1 ? "preparing" : $"preparing (seed {seed})";
+            splits.Add(await RunSplitAsync(options, dataset with { Seed = seed }, folder, stage, progress, cancellationToken));
+        }
+
+        IReadOnlyList<ModelRun> runs = seeds.Length == 1 ? splits[0].Runs : SeedSummary.Combine(splits.Select(s => s.Runs).ToList());
+        var result = new ExperimentResult(splits[0].Prepared.Stats.Dataset, options.Protocol, options.K, splits[0].Prepared, runs) { Seeds = seeds };
+        await File.WriteAllTextAsync(Path.Combine(options.Output, MetricsFile), result.ToJson(), cancellationToken);
+        return result;
+    }
+
+    private static async Task<(PrepareResult Prepared, List<ModelRun> Runs)> RunSplitAsync(
+        ExperimentOptions options, PrepareOptions dataset, string preparedFolder, string stage, IProgress<ExperimentProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        progress?.Report(new ExperimentProgress(stage));
+        PrepareResult prepared = await DatasetPreparer.PrepareAsync(dataset, new LocalPreparedOutput(preparedFolder), cancellationToken: cancellationToken);
         var spec = await PreparedDatasetReader.ReadSpecAsync(preparedFolder, cancellationToken);
         PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Train, cancellationToken))!;
         PreparedSplit? test = await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Test, cancellationToken);
@@ -102,10 +133,7 @@ public static class ExperimentRunner
             (model as IDisposable)?.Dispose();
         }
 
-        var result = new ExperimentResult(prepared.Stats.Dataset, options.Protocol, options.K, prepared, runs);
-
-        await File.WriteAllTextAsync(Path.Combine(options.Output, MetricsFile), result.ToJson(), cancellationToken);
-        return result;
+        return (prepared, runs);
     }
 
     // Leave-last-out prepares its own validation split; otherwise 10 % of each user's training items are held out.

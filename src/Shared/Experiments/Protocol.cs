@@ -32,6 +32,9 @@ public static class ProtocolNames
 
     public static Protocol Parse(string name) => s_names.Parse(name);
 
+    /// <summary>Whether the protocol's split depends on a seed (so <c>--seeds</c> can vary it).</summary>
+    public static bool HasRandomSplit(this Protocol protocol) => protocol is Protocol.Recommenders or Protocol.RecommendersPerUser;
+
     /// <summary>The preparation a protocol needs, on top of the dataset options.</summary>
     public static PrepareOptions Apply(this Protocol protocol, PrepareOptions options) => protocol switch
     {

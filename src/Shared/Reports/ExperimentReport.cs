@@ -49,6 +49,11 @@ public static class ExperimentReport
             <h1>Experiment: {{E(experiment.Dataset)}}</h1>
             <p>Protocol <b>{{E(experiment.Protocol.ToName())}}</b>, k = {{experiment.K}}, prepared dataset {{E(experiment.Prepared.ContentHash)}}.</p>
             """);
+        if (experiment.Seeds.Count > 1)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p>Every figure is the mean ± standard deviation over {experiment.Seeds.Count} splits (seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}); the prepared dataset named above is the first split's; per-user charts show the first split.</p>");
+        }
+
         if (experiment.Protocol == Protocol.Sampled)
         {
             html.Append("<p class=\"caveat\">Sampled evaluation (100 negatives per test item) overstates quality and can reorder models; compare it only with other sampled results.</p>");
@@ -66,6 +71,7 @@ public static class ExperimentReport
         }
 
         // Metrics as rows and models as columns: few models, many metrics, so the table fits a laptop screen.
+        // Highlighted: a best that is clear of every other model by more than a standard deviation.
         html.Append("<h2>Metrics</h2><div style=\"overflow-x:auto\"><table id=\"metrics\"><thead><tr><th>metric</th>");
         foreach (ModelRun run in experiment.Runs)
         {
@@ -75,13 +81,12 @@ public static class ExperimentReport
         html.Append("<th class=\"what\">what it measures</th></tr></thead><tbody>");
         foreach (string metric in metrics)
         {
-            double best = experiment.Runs.Max(r => r.Evaluation.Metrics.GetValueOrDefault(metric, double.MinValue));
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(metric)}</td>");
             foreach (ModelRun run in experiment.Runs)
             {
-                bool has = run.Evaluation.Metrics.TryGetValue(metric, out double value);
-                bool isBest = has && experiment.Runs.Count > 1 && value >= best;
-                html.Append(CultureInfo.InvariantCulture, $"<td{(isBest ? " class=\"best\"" : "")}>{(has ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "–")}</td>");
+                bool has = run.Evaluation.Metrics.ContainsKey(metric);
+                bool isBest = SeedSummary.IsClearBest(experiment.Runs, run, metric);
+                html.Append(CultureInfo.InvariantCulture, $"<td{(isBest ? " class=\"best\"" : "")}>{(has ? E(SeedSummary.Text(run, metric)) : "–")}</td>");
             }
 
             html.Append(CultureInfo.InvariantCulture, $"<td class=\"what\">{E(MetricNames.Describe(metric))}</td></tr>");

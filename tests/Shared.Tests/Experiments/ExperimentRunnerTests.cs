@@ -15,7 +15,7 @@ public sealed partial class ExperimentRunnerTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
-    private Task<ExperimentResult> RunAsync(Protocol protocol, string models = "pop,itemknn", string? dataset = null, int k = 10) =>
+    private Task<ExperimentResult> RunAsync(Protocol protocol, string models = "pop,itemknn", string? dataset = null, int k = 10, int seeds = 1) =>
         ExperimentRunner.RunAsync(new ExperimentOptions
         {
             Dataset = new PrepareOptions { Dataset = dataset ?? TestData.MovieLens100K },
@@ -23,6 +23,7 @@ public sealed partial class ExperimentRunnerTests : IDisposable
             Models = ModelCatalog.WithBaselines().Resolve(models),
             K = k,
             Output = _temp.Path,
+            Seeds = seeds,
         }, cancellationToken: TestContext.Current.CancellationToken);
 
     [Fact]
@@ -95,6 +96,59 @@ public sealed partial class ExperimentRunnerTests : IDisposable
         var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync(Protocol.LeaveLastOut, "pop", data));
 
         Assert.StartsWith("The dataset is too small for the leave-last-out protocol", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ThreeSeeds_ReportsTheMeanAndSpreadOfThreeDifferentSplits()
+    {
+        ExperimentResult result = await RunAsync(Protocol.Recommenders, "pop,ease", seeds: 3);
+
+        Assert.Equal([42, 43, 44], result.Seeds);
+        ModelRun ease = result.Runs.Single(r => r.Name == "ease");
+        double[] perSeed = [.. ease.PerSeed!.Select(m => m["ndcg@10"])];
+        Assert.Equal(3, perSeed.Distinct().Count()); // three splits, not one split three times
+        Assert.Equal(perSeed.Average(), ease.Evaluation.Metrics["ndcg@10"], 12);
+        double mean = perSeed.Average();
+        Assert.Equal(Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / 2), ease.StandardDeviation!["ndcg@10"], 12);
+        Assert.True(ease.StandardDeviation["ndcg@10"] > 0);
+        foreach (int seed in result.Seeds)
+        {
+            Assert.True(File.Exists(_temp.Combine(ExperimentRunner.PreparedFolder, $"seed-{seed}", "stats.json")));
+        }
+
+        // EASE is far above popularity on ml-100k: clearly better even allowing one standard deviation.
+        ModelRun pop = result.Runs.Single(r => r.Name == "pop");
+        Assert.True(SeedSummary.ClearlyAbove(ease, pop, "ndcg@10"));
+        Assert.True(SeedSummary.IsClearBest(result.Runs, ease, "ndcg@10"));
+        Assert.Equal(SeedSummary.Text(ease, "ndcg@10"), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{mean:0.0000} ± {ease.StandardDeviation["ndcg@10"]:0.0000}"));
+
+        using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine(ExperimentRunner.MetricsFile), TestContext.Current.CancellationToken));
+        Assert.Equal([42, 43, 44], json.RootElement.GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
+        JsonElement easeJson = json.RootElement.GetProperty("models").GetProperty("ease");
+        Assert.Equal(3, easeJson.GetProperty("perSeed").GetArrayLength());
+        Assert.Equal(ease.StandardDeviation["ndcg@10"], easeJson.GetProperty("standardDeviation").GetProperty("ndcg@10").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void ClearlyAbove_AMarginWithinOneStandardDeviation_IsNotAWin()
+    {
+        static ModelRun Run(string name, double mean, double sd) =>
+            new(name, name, 0, new EvaluationResult(new Dictionary<string, double> { ["ndcg@10"] = mean }, new Dictionary<string, double[]>(), [], null, 0))
+            {
+                StandardDeviation = new Dictionary<string, double> { ["ndcg@10"] = sd },
+            };
+
+        Assert.False(SeedSummary.ClearlyAbove(Run("a", 0.480, 0.004), Run("b", 0.477, 0.002), "ndcg@10"));
+        Assert.True(SeedSummary.ClearlyAbove(Run("a", 0.480, 0.002), Run("b", 0.477, 0.002), "ndcg@10"));
+        Assert.False(SeedSummary.ClearlyAbove(Run("b", 0.477, 0.002), Run("a", 0.480, 0.002), "ndcg@10"));
+    }
+
+    [Fact]
+    public async Task Run_SeedsOnASplitWithoutSeed_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync(Protocol.LeaveLastOut, "pop", seeds: 2));
+
+        Assert.Equal("--seeds varies the split's seed, and the leave-last-out split has none: leave --seeds at 1.", error.Message);
     }
 
     [Fact]
