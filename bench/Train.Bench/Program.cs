@@ -12,6 +12,13 @@ using static TorchSharp.torch;
 // Usage: dotnet run -c Release --project bench/Train.Bench -- [path to ml-100k]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- tune-multdae [path to ml-100k]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- sequential <sequence file> [setting=value ...]
+// Usage: dotnet run -c Release --project bench/Train.Bench -- ease-scale <items>
+if (args is ["ease-scale", var size])
+{
+    Recsys.Bench.EaseScaling.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["sequential", var sequenceFile, .. var settings])
 {
     await Recsys.Bench.SequentialBenchmark.RunAsync(sequenceFile, settings);

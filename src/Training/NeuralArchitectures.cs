@@ -85,11 +85,17 @@ public static class NeuralArchitectures
                 new SasRec(i.Fit.Items, new SasRecShape(i.Options.Dimensions, i.Options.SequenceLength, i.Options.Blocks, i.Options.Heads, i.Options.Dropout), i.Options.Seed),
                 m => SasRecTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedSasRec(m, i.Name, i.Fit)),
         },
-        new("ease", "EASE: closed-form item-item weights (λ = 500, the 4,096 most popular items); not neural, listed here so it trains, exports and serves like the rest.",
+        new("ease", "EASE: closed-form item-item weights (λ = 500, up to the 20,000 most popular items); not neural, listed here so it trains, exports and serves like the rest.",
             new TrainingOptions { Epochs = 1 })
         {
             Baseline = true,
-            Train = ClosedForm,
+            Train = i => ClosedForm(i, EaseExporter.Architecture, () => new EaseRecommender(inverter: TorchGramInverter.Instance), EaseExporter.Export),
+        },
+        new("itemknn", "Item-kNN: cosine similarity with shrinkage (100 neighbours, shrink 10); not neural, listed here so it trains, exports and serves like the rest.",
+            new TrainingOptions { Epochs = 1 })
+        {
+            Baseline = true,
+            Train = i => ClosedForm(i, ItemKnnExporter.Architecture, () => new ItemKnnRecommender(), ItemKnnExporter.Export),
         },
     ];
 
@@ -102,15 +108,20 @@ public static class NeuralArchitectures
         Find(name) ?? throw new Data.DatasetException($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
 
     /// <summary>
-    /// EASE has no epochs: one fit scored on the held-out validation items (its outcome reads like a trained
-    /// model's), then, with nothing to stop early, a refit on every training item, as experiments fit it.
+    /// An item-item baseline has no epochs: one fit scored on the held-out validation items (its outcome reads
+    /// like a trained model's), then, with nothing to stop early, a refit on every training item, as
+    /// experiments fit it; <paramref name="export"/> writes the refit model's graph.
     /// </summary>
-    private static TrainedEase ClosedForm(TrainingInputs i)
+    private static TrainedItemItem ClosedForm<TModel>(TrainingInputs i, string architecture, Func<TModel> create, Func<TModel, int, byte[]> export)
+        where TModel : IRecommender
     {
-        TrainedEase Wrapped(EaseRecommender exported, EaseRecommender validated, double validation) =>
-            new(exported, validated, i.Fit.Items) { Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, validation, StoppedEarly: false, Resumed: false) };
+        TrainedItemItem Wrapped(TModel exported, TModel validated, double validation) =>
+            new(architecture, validated, () => export(exported, i.Fit.Items), i.Fit.Items)
+            {
+                Outcome = new TrainingOutcome(EpochsRun: 1, BestEpoch: 1, validation, StoppedEarly: false, Resumed: false),
+            };
 
-        var held = new EaseRecommender();
+        TModel held = create();
         held.Fit(i.Fit, i.CancellationToken);
         if (i.Validation is not { Count: > 0 })
         {
@@ -119,9 +130,9 @@ public static class NeuralArchitectures
 
         double validation = Evaluation.RankingEvaluator.Evaluate(held, i.Fit, i.Validation, i.Options.K, cancellationToken: i.CancellationToken)
             .Metrics[Evaluation.MetricNames.Ndcg(i.Options.K)];
-        var ease = new EaseRecommender();
-        ease.Fit(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items), i.CancellationToken);
-        return Wrapped(ease, held, validation);
+        TModel refit = create();
+        refit.Fit(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items), i.CancellationToken);
+        return Wrapped(refit, held, validation);
     }
 
     /// <summary>Builds the module, trains it, and wraps it for scoring and export; the module is disposed if training fails.</summary>

@@ -3,7 +3,10 @@ using Recsys.Training.Trainer;
 
 namespace Recsys.Training;
 
-/// <summary>Registers the neural models of this library (<see cref="NeuralArchitectures"/>) in a <see cref="ModelCatalog"/>.</summary>
+/// <summary>
+/// Registers the neural models of this library (<see cref="NeuralArchitectures"/>) in a <see cref="ModelCatalog"/>,
+/// and EASE on libtorch's Cholesky inverse, which takes catalogues five times as large as the managed one.
+/// </summary>
 public static class TrainingModels
 {
     public static ModelCatalog WithTrainingModels(this ModelCatalog catalog, IProgress<EpochReport>? progress = null)
@@ -13,6 +16,6 @@ public static class TrainingModels
             catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress)));
         }
 
-        return catalog;
+        return catalog.Add(ModelCatalog.Ease(Models.TorchGramInverter.Instance));
     }
 }

@@ -172,7 +172,7 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, dcn, ease, multdae, neumf, ranknet, sasrec.")]
+    [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, dcn, ease, itemknn, multdae, neumf, ranknet, sasrec.")]
     [InlineData("""{ "prepare": { "split": "random" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: ")]
     [InlineData("""{ "prepare": { "items": "../secrets.csv" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.items must name a file in the dropped folder, not '../secrets.csv'.")]
     public async Task ABadPlan_FailsTheJobBeforeAnythingIsPrepared(string plan, string error)

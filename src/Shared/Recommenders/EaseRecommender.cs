@@ -5,11 +5,15 @@ namespace Recsys.Recommenders;
 /// <summary>
 /// EASE (Steck, 2019, "Embarrassingly Shallow Autoencoders for Sparse Data"): an item-item weight matrix in
 /// closed form, B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹ and a zero diagonal; a user's scores are
-/// their interaction row times B. The n × n inverse costs n³, so only the <paramref name="maxItems"/> most
-/// popular training items take part; the rest score lowest.
+/// their interaction row times B. The n × n inverse costs n³ time and n² memory, so only the most popular
+/// training items take part, as many as <paramref name="inverter"/> handles (4,096 in managed code) unless
+/// <paramref name="maxItems"/> says fewer; the rest score lowest. That cut is the approximation on larger
+/// catalogues.
 /// </summary>
-public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : IRecommender
+public sealed class EaseRecommender(float lambda = 500, int? maxItems = null, IGramInverter? inverter = null) : IRecommender
 {
+    private readonly IGramInverter _inverter = inverter ?? ManagedGramInverter.Instance;
+
     private float[] _weights = [];
     private int[] _columnOf = [];
     private int[] _itemOf = [];
@@ -30,7 +34,7 @@ public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : I
         _itemOf = [.. Enumerable.Range(1, train.Items - 1)
             .Where(i => train.UsersPerItem[i] > 0)
             .OrderByDescending(i => train.UsersPerItem[i]).ThenBy(i => i)
-            .Take(maxItems).Order()];
+            .Take(Math.Min(maxItems ?? int.MaxValue, _inverter.MaxItems)).Order()];
         int n = _itemOf.Length;
         _columnOf = new int[train.Items];
         Array.Fill(_columnOf, -1);
@@ -66,7 +70,7 @@ public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : I
             g[(d * n) + d] += lambda;
         }
 
-        InvertInPlace(g, n, cancellationToken);
+        _inverter.InvertInPlace(g, n, cancellationToken);
         // B[i, j] = −P[i, j] / P[j, j], B[j, j] = 0.
         float[] diagonal = new float[n];
         for (int j = 0; j < n; j++)
@@ -102,42 +106,6 @@ public sealed class EaseRecommender(float lambda = 500, int maxItems = 4096) : I
         for (int c = 0; c < n; c++)
         {
             scores[_itemOf[c]] = dense[c];
-        }
-    }
-
-    /// <summary>
-    /// Gauss-Jordan inversion without pivoting, which is stable for the symmetric positive definite
-    /// XᵀX + λI. Each pivot step updates the other rows in parallel with vectorised multiply-adds.
-    /// </summary>
-    internal static void InvertInPlace(float[] a, int n, CancellationToken cancellationToken)
-    {
-        float[] pivotRow = new float[n];
-        for (int k = 0; k < n; k++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Span<float> rowK = a.AsSpan(k * n, n);
-            float pivot = rowK[k];
-            rowK[k] = 1;
-            TensorPrimitives.Divide(rowK, pivot, rowK);
-            rowK.CopyTo(pivotRow);
-            int kk = k;
-            Parallel.For(0, n, i =>
-            {
-                if (i == kk)
-                {
-                    return;
-                }
-
-                Span<float> row = a.AsSpan(i * n, n);
-                float factor = row[kk];
-                if (factor == 0)
-                {
-                    return;
-                }
-
-                row[kk] = 0;
-                TensorPrimitives.MultiplyAdd(pivotRow, -factor, row, row);
-            });
         }
     }
 }

@@ -16,6 +16,13 @@ public sealed class ItemKnnRecommender(int neighbours = 100, float shrink = 10) 
 
     public string Name => "itemknn";
 
+    /// <summary>
+    /// The fitted neighbour lists for export: item i's neighbours and similarities are
+    /// <c>Neighbours[Offsets[i]..Offsets[i + 1]]</c> and the same range of <c>Similarities</c>.
+    /// </summary>
+    internal (int[] Offsets, int[] Neighbours, float[] Similarities) Fitted =>
+        _train is null ? throw new InvalidOperationException("Fit first.") : (_offsets, _neighbours, _similarities);
+
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
         _train = train;

@@ -37,10 +37,14 @@ public sealed class ModelCatalog
             Grid = [.. from n in s_neighbours from s in s_shrinks
                        select new ModelSetting($"neighbours={n},shrink={s}", () => new ItemKnnRecommender(n, s))],
         })
-        .Add(new ModelDescriptor("ease", "EASE closed-form item-item model (λ = 500, up to 4,096 items).", () => new EaseRecommender())
+        .Add(Ease(ManagedGramInverter.Instance));
+
+    /// <summary>EASE with its λ grid, inverting through <paramref name="inverter"/> (which sets its item cap).</summary>
+    public static ModelDescriptor Ease(IGramInverter inverter) =>
+        new("ease", $"EASE closed-form item-item model (λ = 500, up to {inverter.MaxItems:N0} items).", () => new EaseRecommender(inverter: inverter))
         {
-            Grid = [.. s_lambdas.Select(l => new ModelSetting($"lambda={l}", () => new EaseRecommender(l)))],
-        });
+            Grid = [.. s_lambdas.Select(l => new ModelSetting($"lambda={l}", () => new EaseRecommender(l, inverter: inverter)))],
+        };
 
     public ModelCatalog Add(ModelDescriptor model)
     {

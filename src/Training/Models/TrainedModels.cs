@@ -145,14 +145,14 @@ internal sealed class TrainedMultDae(MultDae model, string name, InteractionMatr
 }
 
 /// <summary>
-/// EASE, fitted in closed form (no module, nothing to dispose), exported over the multi-hot history layout so
-/// the best baseline can be served. It has no item embeddings: similar-item lookups answer that it has none.
-/// <see cref="Scorer"/> is the fit the validation items were held out from; the exported one, refit on them
-/// too, would score them as training items.
+/// An item-item baseline (EASE, item-kNN) fitted in closed form (no module, nothing to dispose), exported over the
+/// multi-hot history layout so the best baseline can be served. It has no item embeddings: similar-item
+/// lookups answer that it has none. <see cref="Scorer"/> is the fit the validation items were held out from;
+/// the exported one, refit on them too, would score them as training items.
 /// </summary>
-internal sealed class TrainedEase(EaseRecommender ease, EaseRecommender validated, int items) : TrainedModel
+internal sealed class TrainedItemItem(string architecture, IRecommender validated, Func<byte[]> export, int items) : TrainedModel
 {
-    public override string Architecture => EaseExporter.Architecture;
+    public override string Architecture => architecture;
 
     public override IRecommender Scorer => validated;
 
@@ -164,7 +164,7 @@ internal sealed class TrainedEase(EaseRecommender ease, EaseRecommender validate
 
     public override ReadOnlySpan<float> ItemEmbeddings => [];
 
-    public override byte[] ExportOnnx() => EaseExporter.Export(ease, items);
+    public override byte[] ExportOnnx() => export();
 
     public override void Dispose()
     {

@@ -126,8 +126,8 @@ internal enum OnnxElementType
     Int64 = 7,
 }
 
-/// <summary>A node attribute: an int, ints, or a float.</summary>
-internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints = null, float? Float = null)
+/// <summary>A node attribute: an int, ints, a float, or a string.</summary>
+internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints = null, float? Float = null, string? Text = null)
 {
     internal AttributeProto ToProto()
     {
@@ -146,6 +146,11 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints
         {
             proto.Type = AttributeProto.Types.AttributeType.Float;
             proto.F = f;
+        }
+        else if (Text is { } text)
+        {
+            proto.Type = AttributeProto.Types.AttributeType.String;
+            proto.S = ByteString.CopyFromUtf8(text);
         }
         else
         {

@@ -29,7 +29,7 @@ public sealed class EaseInverseTests
         }
 
         float[] inverse = (float[])g.Clone();
-        EaseRecommender.InvertInPlace(inverse, n, TestContext.Current.CancellationToken);
+        ManagedGramInverter.Instance.InvertInPlace(inverse, n, TestContext.Current.CancellationToken);
 
         for (int i = 0; i < n; i++)
         {
