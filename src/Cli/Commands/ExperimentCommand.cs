@@ -20,10 +20,11 @@ internal static class ExperimentCommand
         var output = new Option<string>("--output") { Description = "Folder for prepared/, metrics.json and report.html.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of a table." };
         var tune = new Option<bool>("--tune") { Description = "Choose each model's hyperparameters on validation data carved from training (never on test)." };
+        var profiles = new Option<string[]>("--profile") { Description = "A fusion profile file (the JSON of a profiles/{name}.json blob) to evaluate as one more model, named after its file; its members are catalogue model names (aliases are ignored). Repeatable." };
         var seeds = new Option<int>("--seeds") { Description = "Run this many splits (the protocol's seed and the next ones) and report each metric's mean ± standard deviation.", DefaultValueFactory = _ => 1 };
         var command = new Command("experiment", "Prepare a dataset, fit each model and evaluate it under a protocol; writes metrics.json and report.html.")
         {
-            protocol, models, k, output, json, tune, seeds,
+            protocol, models, k, output, json, tune, seeds, profiles,
         };
         dataset.AddTo(command);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
@@ -33,7 +34,7 @@ internal static class ExperimentCommand
             {
                 Dataset = dataset.ToPrepareOptions(result, result.GetValue(dataset.Dataset)!),
                 Protocol = ProtocolNames.Parse(result.GetValue(protocol)!),
-                Models = catalog.Resolve(result.GetValue(models)!),
+                Models = [.. catalog.Resolve(result.GetValue(models)!), .. (result.GetValue(profiles) ?? []).Select(file => ProfileModel(file, catalog))],
                 K = result.GetValue(k),
                 Output = outputFolder,
                 Tune = result.GetValue(tune),
@@ -64,6 +65,24 @@ internal static class ExperimentCommand
             return RecsysCli.Success;
         }, cancellationToken));
         return command;
+    }
+
+    // A fusion profile file as one experiment model, named after the file; a bad file is bad input.
+    private static ModelDescriptor ProfileModel(string file, ModelCatalog catalog)
+    {
+        if (!File.Exists(file))
+        {
+            throw new Data.DatasetException($"Profile not found: '{file}'.");
+        }
+
+        try
+        {
+            return FusionRecommender.Describe(Path.GetFileNameWithoutExtension(file), Recsys.Serving.Ranking.FusionProfile.FromJson(File.ReadAllText(file)), catalog);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new Data.DatasetException($"Profile '{file}' is not a fusion profile: {e.Message}");
+        }
     }
 
     /// <summary>Runs the experiment with live progress on a terminal, or progress lines on a pipe.</summary>

@@ -17,6 +17,15 @@ public sealed class ScoreFusionTests
         ScoreFusion.Combine(method, [A, B], members, new FusionProfile { Method = method, Models = members, VoteTop = voteTop });
 
     [Fact]
+    public void Normalize_AFloorScore_CountsAsTheLowestRealScore_InsteadOfSquashingTheRest()
+    {
+        // An exported EASE scores items outside its set −1e30: min-max over that would put every real score at ~1.
+        Assert.Equal([0, 0, 0.5, 1], ScoreFusion.Normalize([-1e30f, 0.25f, 0.625f, 1.0f], ScoreNormalization.MinMax));
+        Assert.Equal([0, 0, 1], ScoreFusion.Normalize([float.NegativeInfinity, 2f, 4f], ScoreNormalization.MinMax));
+        Assert.Equal([0.5, 0.5], ScoreFusion.Normalize([float.MinValue, float.MinValue], ScoreNormalization.MinMax));
+    }
+
+    [Fact]
     public void Normalize_MinMaxZScoreRank_MatchHandValues()
     {
         Assert.Equal([1, 0, 0.5], ScoreFusion.Normalize(A, ScoreNormalization.MinMax));

@@ -186,8 +186,20 @@ public static class ScoreFusion
         return ranks;
     }
 
+    /// <summary>
+    /// Scores at or below this (an exported EASE's −1e30 floor for items outside its set, −∞, float's minimum)
+    /// mean "cannot score this item", not a value.
+    /// </summary>
+    public const float NoScore = -1e29f;
+
+    /// <summary>
+    /// Puts one model's scores on a common scale. A score at or below <see cref="NoScore"/> (or NaN) counts as
+    /// that model's lowest real score, so one unscorable candidate cannot squash every other one into the same
+    /// normalised value.
+    /// </summary>
     public static double[] Normalize(ReadOnlySpan<float> scores, ScoreNormalization normalization)
     {
+        scores = WithoutFloors(scores);
         int n = scores.Length;
         var result = new double[n];
         switch (normalization)
@@ -301,5 +313,39 @@ public static class ScoreFusion
         }
 
         return fused;
+    }
+
+    // The scores with every floor (and NaN) raised to the lowest real score; the same span when there is none.
+    private static ReadOnlySpan<float> WithoutFloors(ReadOnlySpan<float> scores)
+    {
+        float lowest = float.MaxValue;
+        bool floors = false;
+        foreach (float s in scores)
+        {
+            if (s > NoScore)
+            {
+                lowest = Math.Min(lowest, s);
+            }
+            else
+            {
+                floors = true;
+            }
+        }
+
+        if (!floors)
+        {
+            return scores;
+        }
+
+        float[] raised = scores.ToArray();
+        for (int i = 0; i < raised.Length; i++)
+        {
+            if (!(raised[i] > NoScore))
+            {
+                raised[i] = lowest == float.MaxValue ? 0 : lowest;
+            }
+        }
+
+        return raised;
     }
 }

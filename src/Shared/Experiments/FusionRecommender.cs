@@ -1,0 +1,106 @@
+using Recsys.Features;
+using Recsys.Recommenders;
+using Recsys.Serving.Ranking;
+
+namespace Recsys.Experiments;
+
+/// <summary>
+/// A fusion profile evaluated as one model, so a profile can be compared with its members on the same split
+/// before it is published: every member (a catalogue model, by the profile's <c>model</c> names) is fitted on
+/// the same training data, and each user's scores over the whole catalogue are combined as the rank service
+/// combines a request's candidates (<see cref="ScoreFusion"/>). The user's training items are set to
+/// <see cref="ScoreFusion.NoScore"/> first: the evaluator never ranks them, so they must not take ranks, cascade
+/// places or normalisation range from the items that are ranked.
+/// </summary>
+public sealed class FusionRecommender(string name, FusionProfile profile, IReadOnlyList<IRecommender> members) : IRecommender, IContentAware, IDisposable
+{
+    private InteractionMatrix? _train;
+
+    public string Name => name;
+
+    public void UseContent(ItemContent content)
+    {
+        foreach (IContentAware member in members.OfType<IContentAware>())
+        {
+            member.UseContent(content);
+        }
+    }
+
+    public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
+    {
+        foreach (IRecommender member in members)
+        {
+            member.Fit(train, cancellationToken);
+        }
+
+        _train = train;
+    }
+
+    public void Score(int user, Span<float> scores)
+    {
+        InteractionMatrix train = _train ?? throw new InvalidOperationException("Fit first.");
+        float[][] byMember = new float[members.Count][];
+        for (int m = 0; m < members.Count; m++)
+        {
+            byMember[m] = new float[scores.Length];
+            members[m].Score(user, byMember[m]);
+            byMember[m][0] = ScoreFusion.NoScore; // the padding index is no item
+            foreach (int seen in train.ItemsOf(user))
+            {
+                byMember[m][seen] = ScoreFusion.NoScore;
+            }
+        }
+
+        if (profile.Method == FusionMethod.Cascade)
+        {
+            Cascade(byMember[0], byMember[1], scores);
+            return;
+        }
+
+        double[] fused = ScoreFusion.Combine(profile.Method, byMember, profile.Models, profile).Scores;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = (float)fused[i];
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (IDisposable member in members.OfType<IDisposable>())
+        {
+            member.Dispose();
+        }
+    }
+
+    // The first model's top CascadeCut keep the second model's scores, above every other item, which keep
+    // the first model's order below them.
+    private void Cascade(float[] first, float[] second, Span<float> scores)
+    {
+        int[] ranks = ScoreFusion.Ranks(first);
+        float lowest = second.Where(s => s > ScoreFusion.NoScore).DefaultIfEmpty(0).Min();
+        for (int i = 0; i < scores.Length; i++)
+        {
+            scores[i] = ranks[i] <= profile.CascadeCut
+                ? second[i]
+                : lowest - 1 - ((float)ranks[i] / scores.Length); // below every kept item, still in the first model's order
+        }
+    }
+
+    /// <summary>
+    /// The profile as an experiment model: its members made from <paramref name="catalog"/>; refused for a split
+    /// profile (an A/B test sends each user to one model: evaluate the models themselves).
+    /// </summary>
+    public static ModelDescriptor Describe(string name, FusionProfile profile, ModelCatalog catalog)
+    {
+        if (profile.Method == FusionMethod.Split)
+        {
+            throw new Data.DatasetException($"Profile '{name}' is a split (an A/B test sends each user to one model): evaluate its models with --models instead.");
+        }
+
+        ModelDescriptor[] members = [.. profile.Models.Select(m => catalog.Resolve(m.Model) is [var one] && one.Name.Equals(m.Model, StringComparison.OrdinalIgnoreCase)
+            ? one
+            : throw new Data.DatasetException($"Profile '{name}': '{m.Model}' is not one model of the catalogue."))];
+        string what = string.Join(", ", profile.Models.Select(m => $"{m.Model} ×{m.Weight:0.##}"));
+        return new ModelDescriptor(name, $"Fusion profile ({profile.Method}): {what}.", () => new FusionRecommender(name, profile, [.. members.Select(m => m.Create())]));
+    }
+}
