@@ -48,6 +48,11 @@ public sealed class RankFunctions(RankApi api, IOptions<ServingOptions> options)
         [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request, string name, string alias, CancellationToken cancellationToken) =>
         Reply(await api.SetAliasAsync(name, alias, request.Body, request.Headers.IfMatch.ToString(), cancellationToken));
 
+    [Function("PutProfile")]
+    public async Task<IActionResult> PutProfile(
+        [HttpTrigger(AuthorizationLevel.Admin, "put", Route = "profiles/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        Reply(await api.PutProfileAsync(name, request.Body, cancellationToken));
+
     [Function("UploadDataset")]
     public async Task<IActionResult> UploadDataset(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "datasets/{name}")] HttpRequest request, string name, CancellationToken cancellationToken)

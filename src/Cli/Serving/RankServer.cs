@@ -16,6 +16,7 @@ using Recsys.Serving;
 using Recsys.Serving.Contracts;
 using Recsys.Serving.Feedback;
 using Recsys.Serving.Http;
+using Recsys.Serving.Ranking;
 using Recsys.Serving.Runtime;
 
 namespace Recsys.Cli.Serving;
@@ -132,6 +133,8 @@ internal sealed class RankServer : IAsyncDisposable
         app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>
                 Reply(api, api.SetAliasAsync(name, alias, r.Body, r.Headers.IfMatch.ToString(), ct)))
             .Accepts<AliasUpdate>("application/json").Produces<AliasPointer>().ProducesProblem(409);
+        app.MapPut("/api/profiles/{name}", (string name, HttpRequest r, CancellationToken ct) => Reply(api, api.PutProfileAsync(name, r.Body, ct)))
+            .Accepts<FusionProfile>("application/json").Produces<FusionProfile>().ProducesProblem(400).ProducesProblem(404);
         app.MapPost("/api/datasets/{name}", (string name, string? file, HttpRequest r, CancellationToken ct) =>
             {
                 // Kestrel's cap (a backstop for the JSON routes) is lifted to the upload limit for this route only.

@@ -111,6 +111,33 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
     }
 
     [Fact]
+    public async Task PutProfile_PublishesAProfileTheNextRankUses_AndRefusesOneThatPointsAtNothing()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+        const string Rank = """{ "candidates": [ { "id": "1" }, { "id": "2" } ], "profile": "blend" }""";
+        Assert.Equal(404, (await api.RankAsync(Body(Rank), Ct)).Status);
+
+        ApiResult published = await api.PutProfileAsync("blend", Body("""{ "method": "reciprocal-rank", "models": [ { "model": "movies" }, { "model": "movies", "weight": 2 } ] }"""), Ct);
+
+        Assert.Equal(200, published.Status);
+        Assert.Equal(FusionMethod.ReciprocalRank, Assert.IsType<FusionProfile>(published.Body).Method);
+        Assert.Equal(200, (await api.RankAsync(Body(Rank), Ct)).Status);
+
+        async Task<(int, string)> Refused(string name, string json)
+        {
+            ApiResult result = await api.PutProfileAsync(name, Body(json), Ct);
+            return (result.Status, ((ProblemDetails)result.Body!).Type);
+        }
+
+        Assert.Equal((404, "urn:recsys:problem:unknown-model"), await Refused("x", """{ "models": [ { "model": "movies", "alias": "nope" } ] }"""));
+        Assert.Equal((404, "urn:recsys:problem:unknown-model"), await Refused("x", """{ "models": [ { "model": "books" } ] }"""));
+        Assert.Equal((400, "urn:recsys:problem:invalid-json"), await Refused("x", """{ "method": "cascade", "models": [ { "model": "movies" } ] }"""));
+        Assert.Equal((400, "urn:recsys:problem:invalid-name"), await Refused("../x", """{ "models": [ { "model": "movies" } ] }"""));
+    }
+
+    [Fact]
     public async Task SetAlias_StaleETag_Is409()
     {
         var (api, host, feedback, _) = await ApiAsync();

@@ -108,6 +108,27 @@ public sealed class RankApi
             return new ApiResult(200, pointer, pointer.ETag);
         });
 
+    /// <summary>
+    /// <c>PUT /api/profiles/{name}</c>: publishes a fusion profile (a winner of <c>recsys experiment --profile</c>),
+    /// replacing one of that name. Every member's model and alias must be published already, so a profile never
+    /// points requests at nothing; the next request that names it reads the new one.
+    /// </summary>
+    public Task<ApiResult> PutProfileAsync(string name, Stream body, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/profiles/{name}", async () =>
+        {
+            ResourceName.Require(name, "profile");
+            FusionProfile profile = await _body.ReadAsync<FusionProfile>(body, cancellationToken);
+            profile.Check();
+            foreach (FusionMember member in profile.Models)
+            {
+                _ = await _host.Registry.ReadAliasAsync(member.Model, member.Alias, cancellationToken)
+                    ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown profile member.", $"Model '{member.Model}' has no alias '{member.Alias}' to fuse.");
+            }
+
+            await _rank.Profiles.SaveAsync(name, profile, cancellationToken);
+            return Ok(profile);
+        });
+
     public ApiResult Health() => new(200, _host.Health());
 
     /// <summary><c>POST /api/datasets/{name}?file=...</c>: drops a dataset file (201), never overwriting one.</summary>

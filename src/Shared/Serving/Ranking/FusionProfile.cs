@@ -63,7 +63,8 @@ public sealed record FusionProfile
 
     public string ToJson() => JsonSerializer.Serialize(this, FeatureSpec.JsonOptions);
 
-    private void Check()
+    /// <summary>Throws <see cref="JsonException"/> naming what is wrong with a profile read from JSON.</summary>
+    internal void Check()
     {
         if (Models is not { Count: > 0 })
         {

@@ -18,6 +18,9 @@ public sealed class RankService
     private readonly ServingOptions _options;
     private readonly RequestValidator _validator;
 
+    /// <summary>Where the fusion profiles this service reads are kept (the API publishes them there).</summary>
+    internal ProfileStore Profiles => _profiles;
+
     public RankService(ModelHost host, ProfileStore profiles, ServingOptions options)
     {
         _host = host;
