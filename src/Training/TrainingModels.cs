@@ -16,6 +16,9 @@ public static class TrainingModels
             catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress)));
         }
 
-        return catalog.Add(ModelCatalog.Ease(Models.TorchGramInverter.Instance));
+        return catalog.Add(Ease);
     }
+
+    /// <summary>EASE inverting on libtorch, with its tuning grid: exact up to 20,000 items.</summary>
+    public static ModelDescriptor Ease => ModelCatalog.Ease(Models.TorchGramInverter.Instance);
 }

@@ -52,7 +52,8 @@ internal static class DemoCommand
             ct => RunAsync(
                 result.GetValue(dataset),
                 result.GetValue(connection) ?? Environment.GetEnvironmentVariable(StorageConnection.EnvironmentVariable),
-                ModelCatalog.WithBaselines().Resolve(result.GetValue(models)!),
+                // The baselines' EASE inverts as the pipeline's does, so "the baseline scores higher" compares like with like.
+                ModelCatalog.WithBaselines().Add(Training.TrainingModels.Ease).Resolve(result.GetValue(models)!),
                 result.GetValue(output),
                 result.GetValue(keepServing),
                 result.GetValue(plan) is { } file ? File.ReadAllText(file) : DemoPlan,
