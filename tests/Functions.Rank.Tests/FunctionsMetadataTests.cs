@@ -19,7 +19,7 @@ public sealed class FunctionsMetadataTests
             .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
             .ToDictionary(b => $"{b.GetProperty("methods")[0].GetString()} {b.GetProperty("route").GetString()}", b => b.GetProperty("authLevel").GetString());
 
-        // Ranking needs a function key; model management, datasets and jobs the admin key; health is open for probes.
+        // Ranking needs a function key; model and profile management, datasets and jobs the admin key; health is open for probes.
         var expected = new Dictionary<string, string?>
         {
             ["post rank"] = "Function",
@@ -30,6 +30,7 @@ public sealed class FunctionsMetadataTests
             ["get models/{name}"] = "Admin",
             ["get models/{name}/aliases/{alias}"] = "Admin",
             ["put models/{name}/aliases/{alias}"] = "Admin",
+            ["put profiles/{name}"] = "Admin",
             ["post datasets/{name}"] = "Admin",
             ["get jobs/{id}"] = "Admin",
             ["get health"] = "Anonymous",

@@ -46,7 +46,23 @@ public sealed partial class AzuriteHost : IAsyncDisposable
     public static async Task<AzuriteHost> StartAsync(TextWriter? log = null, string? location = null, int[]? ports = null, CancellationToken cancellationToken = default)
     {
         string executable = await LocateAsync(log, cancellationToken);
-        ports ??= FreePorts(3);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAsync(executable, log, location, ports ?? FreePorts(3), cancellationToken);
+            }
+            catch (ExitedEarlyException e) when (ports is null && attempt < 3)
+            {
+                // Free ports we chose can be taken before Azurite binds them (by a parallel test process, or as a
+                // client's source port): Azurite then exits at once, and new ports are the cure.
+                log?.WriteLine($"{e.Message} Trying other ports.");
+            }
+        }
+    }
+
+    private static async Task<AzuriteHost> StartOnAsync(string executable, TextWriter? log, string? location, int[] ports, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -187,7 +203,7 @@ public sealed partial class AzuriteHost : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it was ready.");
+                throw new ExitedEarlyException($"Azurite exited with code {process.ExitCode} before it was ready (ports {string.Join(", ", ports)}).");
             }
 
             if (DateTime.UtcNow > deadline)
@@ -237,4 +253,7 @@ public sealed partial class AzuriteHost : IAsyncDisposable
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Terminate(int pid, int signal);
+
+    /// <summary>Azurite stopped before listening: most often a port taken between choosing it and binding it.</summary>
+    private sealed class ExitedEarlyException(string message) : InvalidOperationException(message);
 }

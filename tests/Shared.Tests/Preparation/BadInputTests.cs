@@ -216,7 +216,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void ParseFormat_UnknownName_ListsTheKnownOnes() =>
         Assert.Equal(
-            "Unknown dataset format 'excel'. Known formats: auto, movielens-100k, movielens-1m, movielens-latest, csv, parquet.",
+            "Unknown dataset format 'excel'. Known formats: auto, movielens-100k, movielens-1m, movielens-latest, csv, parquet, sequences.",
             Assert.Throws<DatasetException>(() => DatasetFormatNames.Parse("excel")).Message);
 
     public void Dispose() => _temp.Dispose();
