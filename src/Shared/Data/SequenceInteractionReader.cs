@@ -13,7 +13,8 @@ internal static class SequenceInteractionReader
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var reader = new LineReader(stream, maxLineBytes);
         Span<char> user = stackalloc char[FieldParser.MaxIdChars];
-        Span<char> item = stackalloc char[FieldParser.MaxIdChars];
+        char[] items = new char[16 * FieldParser.MaxIdChars];
+        var itemEnds = new List<int>();
         var tokens = new List<Range>();
         while (reader.TryReadLine(out ReadOnlySpan<byte> line, out bool oversized))
         {
@@ -40,30 +41,43 @@ internal static class SequenceInteractionReader
                 continue;
             }
 
-            // A line is one user's history: it is kept or quarantined whole, never partly.
-            if (!FieldParser.TryDecodeId(line[tokens[0]], user, out int userLength, out RejectReason reason) || !AllItemsDecode(line, tokens, item, out reason))
+            // A line is one user's history: it is kept or quarantined whole, never partly, so every id is
+            // decoded (once) before any is accepted.
+            if (!FieldParser.TryDecodeId(line[tokens[0]], user, out int userLength, out RejectReason reason) || !DecodeItems(line, tokens, ref items, itemEnds, out reason))
             {
                 sink.Reject(name, reader.LineNumber, reason, line);
                 continue;
             }
 
-            for (int t = 1; t < tokens.Count; t++)
+            int start = 0;
+            for (int t = 0; t < itemEnds.Count; t++)
             {
-                FieldParser.TryDecodeId(line[tokens[t]], item, out int itemLength, out _);
-                sink.Accept(user[..userLength], item[..itemLength], 1f, t);
+                sink.Accept(user[..userLength], items.AsSpan(start, itemEnds[t] - start), 1f, t + 1);
+                start = itemEnds[t];
             }
         }
     }
 
-    private static bool AllItemsDecode(ReadOnlySpan<byte> line, List<Range> tokens, Span<char> scratch, out RejectReason reason)
+    // Decodes tokens 1.. one after another into `items` (grown as needed); itemEnds[t] is where item t ends.
+    private static bool DecodeItems(ReadOnlySpan<byte> line, List<Range> tokens, ref char[] items, List<int> itemEnds, out RejectReason reason)
     {
         reason = default;
+        itemEnds.Clear();
+        int used = 0;
         for (int t = 1; t < tokens.Count; t++)
         {
-            if (!FieldParser.TryDecodeId(line[tokens[t]], scratch, out _, out reason))
+            if (items.Length - used < FieldParser.MaxIdChars)
+            {
+                Array.Resize(ref items, items.Length * 2);
+            }
+
+            if (!FieldParser.TryDecodeId(line[tokens[t]], items.AsSpan(used), out int length, out reason))
             {
                 return false;
             }
+
+            used += length;
+            itemEnds.Add(used);
         }
 
         return true;

@@ -38,12 +38,12 @@ internal sealed class SasRecScorer(string name, SasRec model) : IRecommender
         Device device = model.ItemWeights.device;
         float[] users = new float[history.Users * d];
         // Shortest histories first, each batch only as wide as its longest window (padding is masked anyway).
-        int[] withItems = [.. history.UsersWithItems().OrderBy(u => Math.Min(history.ItemsByTime(u).Length, length))];
+        int[] withItems = [.. history.UsersWithItems().OrderBy(u => history.ItemsOf(u).Length)];
         const int Batch = 256;
         for (int start = 0; start < withItems.Length; start += Batch)
         {
             int n = Math.Min(Batch, withItems.Length - start);
-            int width = Math.Min(history.ItemsByTime(withItems[start + n - 1]).Length, length);
+            int width = Math.Min(history.ItemsOf(withItems[start + n - 1]).Length, length);
             long[] sequence = new long[n * width];
             for (int b = 0; b < n; b++)
             {
