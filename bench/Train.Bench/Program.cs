@@ -13,6 +13,13 @@ using static TorchSharp.torch;
 // Usage: dotnet run -c Release --project bench/Train.Bench -- tune-multdae [path to ml-100k]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- sequential <sequence file> [setting=value ...]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- ease-scale <items>
+// Usage: dotnet run -c Release --project bench/Train.Bench -- text-encode <dataset>
+if (args is ["text-encode", var textDataset])
+{
+    await Recsys.Bench.TextEncoding.RunAsync(textDataset);
+    return;
+}
+
 if (args is ["ease-scale", var size])
 {
     Recsys.Bench.EaseScaling.Run(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture));

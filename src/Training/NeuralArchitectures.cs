@@ -18,6 +18,9 @@ public sealed record NeuralArchitecture(string Name, string Description, Trainin
     /// <summary>Learns from item content (genres, title and tag tokens) as well as interactions.</summary>
     public bool UsesContent { get; init; }
 
+    /// <summary>Reads the items' sentence-encoder vectors, which the prepared dataset must have (<c>--text-vectors</c>).</summary>
+    public bool UsesTextVectors { get; init; }
+
     /// <summary>Learns from order: early stopping holds out each user's latest item, not a random share.</summary>
     public bool Sequential { get; init; }
 
@@ -70,6 +73,24 @@ public static class NeuralArchitectures
                 m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
                 m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
         },
+        new("content-text", $"Content two-tower reading text twice: title/tag tokens and a projection of the item's {Text.MiniLmEncoder.ModelName} sentence vector, plus genres.",
+            Pointwise with { ItemText = ItemTextInput.Both })
+        {
+            UsesContent = true,
+            UsesTextVectors = true,
+            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, WithTextVectors(i.Content, i.Name), i.Options.Dimensions, i.Options.Seed, i.Options.ItemText),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
+                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+        },
+        new("text", $"Text two-tower: user embedding · projection of the item's {Text.MiniLmEncoder.ModelName} sentence vector plus its genres, BPR pair-wise; scores items without interactions.",
+            new TrainingOptions { ItemText = ItemTextInput.Vectors })
+        {
+            UsesContent = true,
+            UsesTextVectors = true,
+            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, WithTextVectors(i.Content, i.Name), i.Options.Dimensions, i.Options.Seed, i.Options.ItemText),
+                m => PairwiseTrainer.Train(m, penalty: null, () => new PairModelScorer("validation", m), i.Fit, i.Validation, i.Options, gradedShare: 0, i.Progress, i.CancellationToken),
+                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+        },
         new("multdae", "Mult-DAE: denoising autoencoder with a full-softmax list-wise loss (600 hidden units).",
             // Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
             new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0, Dropout = 0.5 })
@@ -101,11 +122,19 @@ public static class NeuralArchitectures
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(a => a.Name)];
 
+    /// <summary>What a training plan may name: the pipeline's prepare stage does not encode item text yet.</summary>
+    public static IReadOnlyList<string> Plannable { get; } = [.. All.Where(a => !a.UsesTextVectors).Select(a => a.Name)];
+
     public static NeuralArchitecture? Find(string name) => All.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The architecture called <paramref name="name"/>; bad input, naming the trainable ones, otherwise.</summary>
     public static NeuralArchitecture Get(string name) =>
         Find(name) ?? throw new Data.DatasetException($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
+
+    private static ItemContent WithTextVectors(ItemContent? content, string model) =>
+        content?.TextVectors is not null
+            ? content
+            : throw new Data.DatasetException($"'{model}' reads item text vectors, and the prepared dataset has none: prepare it with --text-vectors (and item text).");
 
     /// <summary>
     /// An item-item baseline has no epochs: one fit scored on the held-out validation items (its outcome reads

@@ -13,7 +13,10 @@ public static class TrainingModels
     {
         foreach (NeuralArchitecture architecture in NeuralArchitectures.All.Where(a => !a.Baseline))
         {
-            catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress)));
+            catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress))
+            {
+                UsesTextVectors = architecture.UsesTextVectors,
+            });
         }
 
         return catalog.Add(Ease);

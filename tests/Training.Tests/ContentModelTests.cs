@@ -12,7 +12,7 @@ namespace Recsys.Training.Tests;
 /// <summary>DCN-v2 and the content two-tower: cold items scored from content, and ONNX parity.</summary>
 public sealed class ContentModelTests
 {
-    private const int PerCluster = 20;
+    internal const int PerCluster = 20;
 
     /// <summary>
     /// Items 1..20 are genre 0 with words 2..5, items 21..40 genre 1 with words 6..9. Each cluster's last four
@@ -38,9 +38,10 @@ public sealed class ContentModelTests
         return ItemContent.FromArrays(genres, 2, tokens, width, vocabulary: 10);
     }
 
-    private static bool IsCold(int item) => (item - 1) % PerCluster >= PerCluster - 4;
+    internal static bool IsCold(int item) => (item - 1) % PerCluster >= PerCluster - 4;
 
-    private static InteractionMatrix WarmOnly()
+    /// <summary>Two clusters of 30 users and 20 items; each cluster's last four items never appear.</summary>
+    internal static InteractionMatrix WarmOnly()
     {
         InteractionMatrix all = ClusteredInteractions.Create(30, PerCluster, 12, seed: 8);
         PreparedSplit rows = all.ToSplit();
@@ -91,7 +92,7 @@ public sealed class ContentModelTests
     }
 
     /// <summary>Trained-sized weights everywhere (the initial ones are mostly zeros and near-zeros).</summary>
-    private static void RandomizeAll(nn.Module model)
+    internal static void RandomizeAll(nn.Module model)
     {
         using var noGrad = no_grad();
         using var generator = new Generator(11, CPU);
@@ -101,7 +102,7 @@ public sealed class ContentModelTests
         }
     }
 
-    private static void AssertParity(nn.Module<Tensor, Tensor, Tensor> model, byte[] onnx)
+    internal static void AssertParity(nn.Module<Tensor, Tensor, Tensor> model, byte[] onnx)
     {
         var outputs = PairParity.Run(model, onnx, 61, 41);
 

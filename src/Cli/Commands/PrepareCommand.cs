@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Recsys.Preparation;
 using Recsys.Storage;
+using Recsys.Text;
 
 namespace Recsys.Cli.Commands;
 
@@ -18,12 +19,17 @@ internal static class PrepareCommand
         };
         var name = new Option<string?>("--name") { Description = "Name recorded for the prepared dataset (default: the dataset's file or folder name)." };
         var json = new Option<bool>("--json") { Description = "Print stats.json to stdout instead of a table." };
+        var textVectors = new Option<bool>("--text-vectors")
+        {
+            Description = $"Also encode each item's text (title, genres, tags or description) with {MiniLmEncoder.ModelName} into {ItemTextVectors.VectorsFile}, once per text: later preparations of the same items take the vectors from the cache (a local output only).",
+        };
 
         var command = new Command("prepare", "Prepare a dataset: validate (bad rows to quarantine.csv), deduplicate, build vocabularies, split, write Parquet + spec.json + stats.json.");
         dataset.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(name);
         command.Options.Add(json);
+        command.Options.Add(textVectors);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
             string? connection = dataset.ConnectionStringFrom(result);
@@ -31,6 +37,11 @@ internal static class PrepareCommand
                 result.GetValue(dataset.Dataset)!, result.GetValue(output)!, connection,
                 local => dataset.ToPrepareOptions(result, local) with { Name = result.GetValue(name) },
                 result.GetValue(json) ? null : new ConsoleProgress(), ct);
+            if (result.GetValue(textVectors))
+            {
+                await EncodeTextAsync(prepared.Location, result.GetValue(json) ? null : new ConsoleProgress(), ct);
+            }
+
             if (result.GetValue(json))
             {
                 Console.WriteLine(prepared.Stats.ToJson());
@@ -74,6 +85,31 @@ internal static class PrepareCommand
                 Directory.Delete(Path.GetDirectoryName(downloaded)!, recursive: true);
             }
         }
+    }
+
+    /// <summary>Item text vectors beside a local prepared dataset, from the user's vector cache where it has them.</summary>
+    public static async Task EncodeTextAsync(string preparedFolder, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        if (StorageLocation.IsBlobUri(preparedFolder))
+        {
+            throw new Data.DatasetException("--text-vectors needs a local --output folder.");
+        }
+
+        using var encoder = new MiniLmEncoder();
+        progress?.Report($"encoding item text with {encoder.Name} on {encoder.Provider}");
+        int shownTenth = 0;
+        var batches = new SynchronousProgress<(int Done, int Total)>(p =>
+        {
+            if (p.Done * 10 / p.Total > shownTenth)
+            {
+                shownTenth = p.Done * 10 / p.Total; // a line per tenth, not per batch
+                progress?.Report($"encoded {p.Done:N0}/{p.Total:N0} items");
+            }
+        });
+        TextVectorInfo? info = await ItemTextVectors.BuildAsync(preparedFolder, encoder, ItemTextVectors.DefaultCache, batches, cancellationToken);
+        progress?.Report(info is null
+            ? "no item has any text: no text vectors written"
+            : $"text vectors: {info.ItemsWithText:N0} of {info.Items - 1:N0} items, {info.Dimensions} dimensions, {info.Encoder} ({info.EncoderVersion})");
     }
 
     private static BlobPreparedOutput OpenBlobOutput(string output, string? connectionString)

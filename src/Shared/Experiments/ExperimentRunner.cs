@@ -31,6 +31,9 @@ public sealed record ExperimentOptions
     /// the splits, with its standard deviation.
     /// </summary>
     public int Seeds { get; init; } = 1;
+
+    /// <summary>Where item text vectors are cached between preparations (models that read them trigger the encoding).</summary>
+    public string TextVectorCache { get; init; } = Text.ItemTextVectors.DefaultCache;
 }
 
 /// <summary>Progress of an experiment: a stage line, and per model fit/evaluate.</summary>
@@ -80,6 +83,16 @@ public static class ExperimentRunner
     {
         progress?.Report(new ExperimentProgress(stage));
         PrepareResult prepared = await DatasetPreparer.PrepareAsync(dataset, new LocalPreparedOutput(preparedFolder), cancellationToken: cancellationToken);
+        if (options.Models.Any(m => m.UsesTextVectors) && !Text.ItemTextVectors.Exists(preparedFolder))
+        {
+            progress?.Report(new ExperimentProgress("encoding item text"));
+            using var encoder = new Text.MiniLmEncoder();
+            if (await Text.ItemTextVectors.BuildAsync(preparedFolder, encoder, options.TextVectorCache, cancellationToken: cancellationToken) is null)
+            {
+                throw new DatasetException(
+                    $"{string.Join(", ", options.Models.Where(m => m.UsesTextVectors).Select(m => m.Name))} read item text, and no item of this dataset has any (titles, genres, tags or an --items file).");
+            }
+        }
         var spec = await PreparedDatasetReader.ReadSpecAsync(preparedFolder, cancellationToken);
         PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Train, cancellationToken))!;
         PreparedSplit? test = await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Test, cancellationToken);
@@ -100,13 +113,14 @@ public static class ExperimentRunner
         IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
         var runs = new List<ModelRun>();
         ItemContent? content = null;
+        bool[]? cold = null;
         (InteractionMatrix Fit, PreparedSplit Validation)? tuningData = null;
         foreach (ModelDescriptor descriptor in options.Models)
         {
             cancellationToken.ThrowIfCancellationRequested();
             TuningOutcome? tuning = null;
             Func<IRecommender> create = descriptor.Create;
-            if (options.Tune && descriptor.Grid.Count > 0)
+            if (options.Tune && descriptor.IsTunable)
             {
                 progress?.Report(new ExperimentProgress("tuning", descriptor.Name));
                 tuningData ??= TuningData(train, validation, spec.Users.Size, spec.Items.Size);
@@ -126,10 +140,23 @@ public static class ExperimentRunner
             double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
             progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
-            EvaluationResult evaluation = options.Protocol == Protocol.Sampled
-                ? SampledEvaluator.Evaluate(model, final, test, options.K, cancellationToken: cancellationToken)
-                : RankingEvaluator.Evaluate(model, final, test, options.K, itemFeatures: genres, graded: spec.Label.Kind == LabelKind.Rating, cancellationToken: cancellationToken);
-            runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, evaluation) { Tuning = tuning });
+            EvaluationResult Rank(IRecommender ranked) =>
+                RankingEvaluator.Evaluate(ranked, final, test, options.K, itemFeatures: genres, graded: spec.Label.Kind == LabelKind.Rating, cancellationToken: cancellationToken);
+            if (options.Protocol == Protocol.Sampled)
+            {
+                runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, SampledEvaluator.Evaluate(model, final, test, options.K, cancellationToken: cancellationToken)) { Tuning = tuning });
+            }
+            else if (options.Protocol == Protocol.ColdItems)
+            {
+                cold ??= ColdCandidates.Of(final, test);
+                runs.Add(new ModelRun(descriptor.Name, descriptor.Description + " Ranked among the cold items.", fitSeconds, Rank(new ColdCandidates(model, cold))) { Tuning = tuning });
+                runs.Add(new ModelRun($"{descriptor.Name} · all items", descriptor.Description + " Ranked among all items.", fitSeconds, Rank(model)) { Tuning = tuning });
+            }
+            else
+            {
+                runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, Rank(model)) { Tuning = tuning });
+            }
+
             (model as IDisposable)?.Dispose();
         }
 

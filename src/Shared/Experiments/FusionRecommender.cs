@@ -16,6 +16,9 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
 {
     private InteractionMatrix? _train;
 
+    /// <summary>The profile scores are combined by; a weight search changes it between evaluations, with no refit.</summary>
+    internal FusionProfile Profile { get; set; } = profile;
+
     public string Name => name;
 
     public void UseContent(ItemContent content)
@@ -51,13 +54,13 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
             }
         }
 
-        if (profile.Method == FusionMethod.Cascade)
+        if (Profile.Method == FusionMethod.Cascade)
         {
             Cascade(byMember[0], byMember[1], scores);
             return;
         }
 
-        double[] fused = ScoreFusion.Combine(profile.Method, byMember, profile.Models, profile).Scores;
+        double[] fused = ScoreFusion.Combine(Profile.Method, byMember, Profile.Models, Profile).Scores;
         for (int i = 0; i < scores.Length; i++)
         {
             scores[i] = (float)fused[i];
@@ -80,7 +83,7 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         float lowest = second.Where(s => s > ScoreFusion.NoScore).DefaultIfEmpty(0).Min();
         for (int i = 0; i < scores.Length; i++)
         {
-            scores[i] = ranks[i] <= profile.CascadeCut
+            scores[i] = ranks[i] <= Profile.CascadeCut
                 ? second[i]
                 : lowest - 1 - ((float)ranks[i] / scores.Length); // below every kept item, still in the first model's order
         }
@@ -88,7 +91,8 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
 
     /// <summary>
     /// The profile as an experiment model: its members made from <paramref name="catalog"/>; refused for a split
-    /// profile (an A/B test sends each user to one model: evaluate the models themselves).
+    /// profile (an A/B test sends each user to one model: evaluate the models themselves). With <c>--tune</c>
+    /// the members' weights are chosen on validation (<see cref="FusionWeights"/>), from one fit of the members.
     /// </summary>
     public static ModelDescriptor Describe(string name, FusionProfile profile, ModelCatalog catalog)
     {
@@ -100,7 +104,30 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         ModelDescriptor[] members = [.. profile.Models.Select(m => catalog.Resolve(m.Model) is [var one] && one.Name.Equals(m.Model, StringComparison.OrdinalIgnoreCase)
             ? one
             : throw new Data.DatasetException($"Profile '{name}': '{m.Model}' is not one model of the catalogue."))];
-        string what = string.Join(", ", profile.Models.Select(m => $"{m.Model} ×{m.Weight:0.##}"));
-        return new ModelDescriptor(name, $"Fusion profile ({profile.Method}): {what}.", () => new FusionRecommender(name, profile, [.. members.Select(m => m.Create())]));
+        FusionRecommender Create(FusionProfile weighted) => new(name, weighted, [.. members.Select(m => m.Create())]);
+        return new ModelDescriptor(name, $"Fusion profile ({profile.Method}): {FusionWeights.Label(profile)}.", () => Create(profile))
+        {
+            // A cascade has no weights to choose.
+            Search = profile.Method == FusionMethod.Cascade || profile.Models.Count < 2 ? null : (fit, score, cancellationToken) =>
+            {
+                using FusionRecommender fusion = Create(profile);
+                fusion.Fit(fit, cancellationToken);
+                var trials = new Dictionary<string, double>(StringComparer.Ordinal);
+                (FusionProfile Profile, double Score) best = (profile, double.NegativeInfinity);
+                foreach (FusionProfile weighted in FusionWeights.Candidates(profile))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    fusion.Profile = weighted;
+                    double value = score(fusion);
+                    trials[FusionWeights.Label(weighted)] = value;
+                    if (value > best.Score)
+                    {
+                        best = (weighted, value);
+                    }
+                }
+
+                return new SettingSearch(new ModelSetting(FusionWeights.Label(best.Profile), () => Create(best.Profile)), trials);
+            },
+        };
     }
 }

@@ -14,23 +14,32 @@ internal static class HyperparameterSearch
         ModelDescriptor model, InteractionMatrix fit, PreparedSplit validation, int k, CancellationToken cancellationToken)
     {
         string metric = MetricNames.Ndcg(k);
+        double Score(IRecommender fitted) =>
+            RankingEvaluator.Evaluate(fitted, fit, validation, k, cancellationToken: cancellationToken).Metrics[metric];
+
+        SettingSearch found = model.Search is { } search ? search(fit, Score, cancellationToken) : Grid(model.Grid, fit, Score, cancellationToken);
+        return (found.Best, new TuningOutcome(found.Best.Label, metric, found.Trials));
+    }
+
+    private static SettingSearch Grid(IReadOnlyList<ModelSetting> grid, InteractionMatrix fit, Func<IRecommender, double> score, CancellationToken cancellationToken)
+    {
         var trials = new Dictionary<string, double>(StringComparer.Ordinal);
         ModelSetting? best = null;
         double bestScore = double.NegativeInfinity;
-        foreach (ModelSetting setting in model.Grid)
+        foreach (ModelSetting setting in grid)
         {
             IRecommender candidate = setting.Create();
             candidate.Fit(fit, cancellationToken);
-            double score = RankingEvaluator.Evaluate(candidate, fit, validation, k, cancellationToken: cancellationToken).Metrics[metric];
-            trials[setting.Label] = score;
-            if (score > bestScore)
+            double value = score(candidate);
+            trials[setting.Label] = value;
+            if (value > bestScore)
             {
-                (best, bestScore) = (setting, score);
+                (best, bestScore) = (setting, value);
             }
 
             (candidate as IDisposable)?.Dispose();
         }
 
-        return (best!, new TuningOutcome(best!.Label, metric, trials));
+        return new SettingSearch(best!, trials);
     }
 }

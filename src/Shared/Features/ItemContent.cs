@@ -3,8 +3,9 @@ using Recsys.Preparation;
 namespace Recsys.Features;
 
 /// <summary>
-/// What content-aware models know about each item besides its id: genre indices and text tokens (title and
-/// tags, encoded with the spec's vocabulary). Indexed by item index; index 0 (padding) has neither.
+/// What content-aware models know about each item besides its id: genre indices, text tokens (title and
+/// tags, encoded with the spec's vocabulary) and, where the prepared dataset has them, the item's sentence-encoder
+/// vector (<see cref="Text.ItemTextVectors"/>). Indexed by item index; index 0 (padding) has none of them.
 /// </summary>
 public sealed class ItemContent
 {
@@ -32,6 +33,17 @@ public sealed class ItemContent
 
     /// <summary>Token indices, <see cref="MaxTokens"/> per item, right-padded with 0.</summary>
     public ReadOnlyMemory<int> Tokens { get; }
+
+    /// <summary>Frozen sentence-encoder vectors, items × <see cref="TextDimensions"/> (zero rows for items with no text); null when none were prepared.</summary>
+    public float[]? TextVectors { get; private init; }
+
+    public int TextDimensions { get; private init; }
+
+    /// <summary>The same content with sentence-encoder vectors, items × <paramref name="dimensions"/>.</summary>
+    public ItemContent WithTextVectors(float[] vectors, int dimensions) =>
+        dimensions > 0 && vectors.Length == (long)Items * dimensions
+            ? new(Items, GenreCount, MaxTokens, Vocabulary, [.. Genres], Tokens.ToArray()) { TextVectors = vectors, TextDimensions = dimensions }
+            : throw new ArgumentException($"Text vectors must be {Items} items × {dimensions} dimensions, not {vectors.Length} values.", nameof(vectors));
 
     /// <summary>Content from arrays: genre indices per item and <paramref name="maxTokens"/> token indices per item.</summary>
     public static ItemContent FromArrays(int[][] genres, int genreCount, int[] tokens, int maxTokens, int vocabulary)
@@ -69,6 +81,9 @@ public sealed class ItemContent
             genres[i] ??= [];
         }
 
-        return new ItemContent(items, spec.Genres.Count, width, spec.Text.Vocabulary.Count, genres, tokens);
+        var content = new ItemContent(items, spec.Genres.Count, width, spec.Text.Vocabulary.Count, genres, tokens);
+        return Text.ItemTextVectors.Exists(preparedFolder)
+            ? content.WithTextVectors(await Text.ItemTextVectors.ReadAsync(preparedFolder, Text.MiniLmEncoder.ModelName, Text.MiniLmEncoder.CurrentVersion, cancellationToken), Text.MiniLmEncoder.Dimensions)
+            : content;
     }
 }

@@ -102,7 +102,7 @@ public static class DatasetPreparer
                 : $"No usable rows in '{file}': all {rejected:N0} rows were rejected ({Describe(rejectedByReason)}).");
         }
 
-        if (!hasTimestamp && options.Split is not (SplitMethod.Stratified or SplitMethod.StratifiedByItem))
+        if (!hasTimestamp && options.Split is not (SplitMethod.Stratified or SplitMethod.StratifiedByItem or SplitMethod.ColdItems))
         {
             throw new DatasetException($"The {options.Split.ToName()} split needs timestamps, and '{file}' has no timestamp column (map one with --columns timestamp=<col>).");
         }

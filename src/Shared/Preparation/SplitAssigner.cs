@@ -20,7 +20,7 @@ internal sealed class SplitAssigner(
         ? itemCuts
         : throw new ArgumentException("The per-item split needs the items' cuts.", nameof(itemCuts));
 
-    public bool HasValidation => method == SplitMethod.LeaveLastOut || ratios.Count == 3;
+    public bool HasValidation => method == SplitMethod.LeaveLastOut || (ratios.Count == 3 && method != SplitMethod.ColdItems);
 
     /// <summary>Reorders <paramref name="rows"/> and writes each row's part into <paramref name="parts"/>.</summary>
     public void Assign(Span<Interaction> rows, ReadOnlySpan<char> userId, Span<SplitPart> parts)
@@ -66,6 +66,17 @@ internal sealed class SplitAssigner(
                 break;
             }
 
+            case SplitMethod.ColdItems:
+            {
+                rows.Sort(new ItemOrder());
+                for (int i = 0; i < n; i++)
+                {
+                    parts[i] = IsColdItem(rows[i].Item) ? SplitPart.Test : SplitPart.Train;
+                }
+
+                break;
+            }
+
             case SplitMethod.Temporal:
             {
                 rows.Sort(new TimeOrder());
@@ -81,6 +92,14 @@ internal sealed class SplitAssigner(
             default:
                 throw new InvalidOperationException($"Unhandled split {method}.");
         }
+    }
+
+    // Decided by the item and the seed alone, so every user agrees on which items are cold.
+    private bool IsColdItem(int item)
+    {
+        Span<char> key = stackalloc char[16];
+        item.TryFormat(key, out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return StableRandom.ForKey(key[..written], seed).NextUInt64() < (ulong)(ratios[^1] * ulong.MaxValue);
     }
 
     /// <summary>

@@ -17,11 +17,17 @@ public enum SplitMethod
     /// Recommenders benchmark tables. A user may land wholly in test.
     /// </summary>
     StratifiedByItem,
+
+    /// <summary>
+    /// Per item: a seeded share of the items (the test ratio) is held out whole, every interaction with them in
+    /// test, so that no model has seen them in training: the cold-start test of content and text models.
+    /// </summary>
+    ColdItems,
 }
 
 public static class SplitMethodNames
 {
-    private static readonly Data.NamedValues<SplitMethod> s_names = new("split", "splits", "stratified", "leave-last-out", "temporal", "stratified-item");
+    private static readonly Data.NamedValues<SplitMethod> s_names = new("split", "splits", "stratified", "leave-last-out", "temporal", "stratified-item", "cold-items");
 
     public static IReadOnlyList<string> All => s_names.All;
 

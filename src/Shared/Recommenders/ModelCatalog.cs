@@ -9,7 +9,22 @@ namespace Recsys.Recommenders;
 public sealed record ModelDescriptor(string Name, string Description, Func<IRecommender> Create)
 {
     public IReadOnlyList<ModelSetting> Grid { get; init; } = [];
+
+    /// <summary>
+    /// A search of the model's own for <c>--tune</c>, used instead of fitting each <see cref="Grid"/> setting
+    /// afresh where the settings can share one fit. It gets the fitting rows and the validation score of a
+    /// fitted model, and returns every setting's score and the best setting.
+    /// </summary>
+    public Func<InteractionMatrix, Func<IRecommender, double>, CancellationToken, SettingSearch>? Search { get; init; }
+
+    public bool IsTunable => Grid.Count > 0 || Search is not null;
+
+    /// <summary>Reads the items' sentence-encoder vectors: an experiment encodes them after preparing.</summary>
+    public bool UsesTextVectors { get; init; }
 }
+
+/// <summary>What a search found: the best setting, and each setting's validation score by its label.</summary>
+public sealed record SettingSearch(ModelSetting Best, IReadOnlyDictionary<string, double> Trials);
 
 /// <summary>One hyperparameter setting of a model, labelled for reports (e.g. "lambda=500").</summary>
 public sealed record ModelSetting(string Label, Func<IRecommender> Create);

@@ -1,30 +1,46 @@
 using Recsys.Features;
+using Recsys.Training.Trainer;
 using TorchSharp.Modules;
 
 namespace Recsys.Training.Models;
 
 /// <summary>
 /// An item's vector from its content alone: the mean of its text-token embeddings plus a projection of its
-/// genres (multi-hot, each row normalised to sum 1). An item nobody has interacted with gets a vector as good
-/// as its metadata. The item metadata is held as constant tensors; only the embeddings and projection learn.
+/// genres (multi-hot, each row normalised to sum 1) plus, where the dataset has them, a learned projection of
+/// its frozen sentence-encoder vector (<see cref="ItemTextInput"/> chooses tokens, vectors or both). An item
+/// nobody has interacted with gets a vector as good as its metadata. The item metadata is held as constant
+/// tensors; only the embeddings and projections learn.
 /// </summary>
 internal sealed class ContentTower : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding _tokenEmbeddings;
     private readonly Linear? _genreProjection;
+    private readonly Linear? _textProjection;
+    private readonly bool _useTokens;
     private Tensor _tokens;
     private Tensor _genres;
+    private Tensor? _text;
 
-    public ContentTower(ItemContent content, int dimensions, Generator generator)
+    public ContentTower(ItemContent content, int dimensions, Generator generator, ItemTextInput text = ItemTextInput.Tokens)
         : base(nameof(ContentTower))
     {
+        bool vectors = content.TextVectors is not null && text != ItemTextInput.Tokens;
+        _useTokens = !vectors || text != ItemTextInput.Vectors;
         _tokenEmbeddings = nn.Embedding(content.Vocabulary, dimensions);
         _genreProjection = content.GenreCount > 0 ? nn.Linear(content.GenreCount, dimensions, hasBias: false) : null;
+        _textProjection = vectors ? nn.Linear(content.TextDimensions, dimensions, hasBias: false) : null;
         RegisterComponents();
         SeededInit.Normal(_tokenEmbeddings.weight!, 0.01, generator);
         if (_genreProjection is not null)
         {
             SeededInit.Normal(_genreProjection.weight!, 0.01, generator);
+        }
+
+        if (_textProjection is not null)
+        {
+            // Unit-length 384-wide inputs: this scale starts the projection at the token bag's magnitude.
+            SeededInit.Normal(_textProjection.weight!, 0.01, generator);
+            _text = tensor(content.TextVectors!).reshape(content.Items, content.TextDimensions);
         }
 
         // Constant inputs, kept outside the parameter and buffer lists so checkpoints hold learned weights only.
@@ -52,15 +68,25 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
     {
         MoveContentTo(items.device);
         using var scope = NewDisposeScope();
-        Tensor tokens = _tokens.index_select(0, items);
-        Tensor mask = tokens.ne(0).to(float32).unsqueeze(2);
-        Tensor text = (_tokenEmbeddings.forward(tokens) * mask).sum(1) / mask.sum(1).clamp_min(1);
-        if (_genreProjection is not null)
+        Tensor vector = zeros(items.shape[0], Dimensions, device: items.device);
+        if (_useTokens)
         {
-            text = text + _genreProjection.forward(_genres.index_select(0, items));
+            Tensor tokens = _tokens.index_select(0, items);
+            Tensor mask = tokens.ne(0).to(float32).unsqueeze(2);
+            vector = vector + ((_tokenEmbeddings.forward(tokens) * mask).sum(1) / mask.sum(1).clamp_min(1));
         }
 
-        return text.MoveToOuterDisposeScope();
+        if (_genreProjection is not null)
+        {
+            vector = vector + _genreProjection.forward(_genres.index_select(0, items));
+        }
+
+        if (_textProjection is not null)
+        {
+            vector = vector + _textProjection.forward(_text!.index_select(0, items));
+        }
+
+        return vector.MoveToOuterDisposeScope();
     }
 
     /// <summary>Every item's content vector [items, d], as the exported graph looks them up.</summary>
@@ -81,9 +107,11 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
         }
 
         Tensor tokens = _tokens.to(device).DetachFromDisposeScope(), genres = _genres.to(device).DetachFromDisposeScope();
+        Tensor? text = _text?.to(device).DetachFromDisposeScope();
         _tokens.Dispose();
         _genres.Dispose();
-        (_tokens, _genres) = (tokens, genres);
+        _text?.Dispose();
+        (_tokens, _genres, _text) = (tokens, genres, text);
     }
 
     protected override void Dispose(bool disposing)
@@ -92,6 +120,7 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
         {
             _tokens.Dispose();
             _genres.Dispose();
+            _text?.Dispose();
         }
 
         base.Dispose(disposing);

@@ -1,4 +1,5 @@
 using Recsys.Features;
+using Recsys.Training.Trainer;
 using TorchSharp.Modules;
 
 namespace Recsys.Training.Models;
@@ -13,12 +14,12 @@ internal sealed class ContentTwoTower : nn.Module<Tensor, Tensor, Tensor>
     private readonly Embedding _users;
     private readonly ContentTower _content;
 
-    public ContentTwoTower(int users, ItemContent content, int dimensions, int seed)
+    public ContentTwoTower(int users, ItemContent content, int dimensions, int seed, ItemTextInput text = ItemTextInput.Tokens)
         : base(nameof(ContentTwoTower))
     {
         using var generator = new Generator((ulong)(uint)seed, CPU);
         _users = nn.Embedding(users, dimensions);
-        _content = new ContentTower(content, dimensions, generator);
+        _content = new ContentTower(content, dimensions, generator, text);
         RegisterComponents();
         SeededInit.Normal(_users.weight!, 0.1, generator);
     }

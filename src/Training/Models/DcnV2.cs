@@ -1,4 +1,5 @@
 using Recsys.Features;
+using Recsys.Training.Trainer;
 using TorchSharp.Modules;
 
 namespace Recsys.Training.Models;
@@ -20,14 +21,14 @@ internal sealed class DcnV2 : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<Linear> _deep;
     private readonly Linear _predict;
 
-    public DcnV2(int users, int items, ItemContent content, int dimensions, int seed)
+    public DcnV2(int users, int items, ItemContent content, int dimensions, int seed, ItemTextInput text = ItemTextInput.Tokens)
         : base(nameof(DcnV2))
     {
         int width = 3 * dimensions;
         using var generator = new Generator((ulong)(uint)seed, CPU);
         _users = nn.Embedding(users, dimensions);
         _items = nn.Embedding(items, dimensions);
-        _content = new ContentTower(content, dimensions, generator);
+        _content = new ContentTower(content, dimensions, generator, text);
         _cross = nn.ModuleList([.. Enumerable.Range(0, CrossLayers).Select(_ => nn.Linear(width, width))]);
         _deep = nn.ModuleList(nn.Linear(width, dimensions), nn.Linear(dimensions, dimensions / 2));
         _predict = nn.Linear(width + (dimensions / 2), 1);

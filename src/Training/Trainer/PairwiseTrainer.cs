@@ -20,19 +20,29 @@ internal static class PairwiseTrainer
 
     public static TrainingOutcome Train(
         MatrixFactorization model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options, double gradedShare,
+        IProgress<EpochReport>? progress, CancellationToken cancellationToken) =>
+        Train(model, model.Penalty, () => EmbeddingScorer.From("validation", model), train, validation, options, gradedShare, progress, cancellationToken);
+
+    /// <summary>
+    /// Any (user, item) → score model on pairs; <paramref name="penalty"/> (user, first, second) is added times
+    /// the regularisation weight when given, and <paramref name="validationScorer"/> scores the validation users.
+    /// </summary>
+    public static TrainingOutcome Train(
+        nn.Module<Tensor, Tensor, Tensor> model, Func<Tensor, Tensor, Tensor, Tensor>? penalty, Func<IRecommender> validationScorer,
+        InteractionMatrix train, PreparedSplit? validation, TrainingOptions options, double gradedShare,
         IProgress<EpochReport>? progress, CancellationToken cancellationToken)
     {
         PreparedSplit rows = train.ToSplit();
         return EpochLoop.Train(
             model, options,
-            (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, gradedShare, epoch, device, cancellationToken),
-            EpochLoop.ValidationNdcg(() => EmbeddingScorer.From("validation", model), train, validation, options, cancellationToken),
+            (optimizer, device, epoch) => RunEpoch(model, penalty, optimizer, train, rows, options, gradedShare, epoch, device, cancellationToken),
+            EpochLoop.ValidationNdcg(validationScorer, train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 
     private static EpochResult RunEpoch(
-        MatrixFactorization model, optim.Optimizer optimizer, InteractionMatrix train, PreparedSplit rows, TrainingOptions options,
-        double gradedShare, int epoch, Device device, CancellationToken cancellationToken)
+        nn.Module<Tensor, Tensor, Tensor> model, Func<Tensor, Tensor, Tensor, Tensor>? penalty, optim.Optimizer optimizer, InteractionMatrix train,
+        PreparedSplit rows, TrainingOptions options, double gradedShare, int epoch, Device device, CancellationToken cancellationToken)
     {
         var sampler = new NegativeSampler(train, options.Seed, epoch);
         var random = new Random(unchecked((options.Seed * 7919) + epoch));
@@ -64,7 +74,12 @@ internal static class PairwiseTrainer
             Tensor j = tensor(seconds.AsSpan(0, n).ToArray(), device: device);
             Tensor target = tensor(targets.AsSpan(0, n).ToArray(), device: device);
             optimizer.zero_grad();
-            Tensor loss = PairwiseLoss.RankNet(model.forward(u, i), model.forward(u, j), target) + (options.Regularization * model.Penalty(u, i, j));
+            Tensor loss = PairwiseLoss.RankNet(model.forward(u, i), model.forward(u, j), target);
+            if (penalty is not null)
+            {
+                loss = loss + (options.Regularization * penalty(u, i, j));
+            }
+
             total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
             steps++;
         }

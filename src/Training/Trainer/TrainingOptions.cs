@@ -60,12 +60,28 @@ public sealed record TrainingOptions
 
     public bool PreferCuda { get; init; } = true;
 
+    /// <summary>Content models: which item text they read (vectors need a dataset prepared with them).</summary>
+    public ItemTextInput ItemText { get; init; } = ItemTextInput.Tokens;
+
     /// <summary>
     /// After early stopping has chosen the number of epochs on held-out items, train a fresh model on all
     /// training items for that many epochs. Experiments do this; <c>recsys train</c> keeps the early-stopped
     /// weights so that its checkpoints and --resume describe the exported model.
     /// </summary>
     public bool RefitOnAllTraining { get; init; } = true;
+}
+
+/// <summary>How a content tower reads an item's text.</summary>
+public enum ItemTextInput
+{
+    /// <summary>Learned embeddings of the title and tag tokens, averaged (the only choice without vectors).</summary>
+    Tokens,
+
+    /// <summary>A learned projection of the frozen sentence-encoder vector.</summary>
+    Vectors,
+
+    /// <summary>Both, summed.</summary>
+    Both,
 }
 
 /// <summary>What one epoch did, for progress bars and job records.</summary>

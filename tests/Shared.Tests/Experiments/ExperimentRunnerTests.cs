@@ -61,6 +61,26 @@ public sealed partial class ExperimentRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ColdItems_HoldsOutAFifthOfTheItemsWhole_AndRanksThemAmongThemselvesAndAmongAll()
+    {
+        ExperimentResult result = await RunAsync(Protocol.ColdItems, "pop,itemknn");
+
+        string prepared = _temp.Combine(ExperimentRunner.PreparedFolder);
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Train, TestContext.Current.CancellationToken))!;
+        PreparedSplit test = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Test, TestContext.Current.CancellationToken))!;
+        var trained = train.Items.ToHashSet();
+        var cold = test.Items.ToHashSet();
+        Assert.Empty(cold.Intersect(trained)); // every interaction of a cold item is in test
+        Assert.InRange(cold.Count / (double)(cold.Count + trained.Count), 0.15, 0.25);
+        Assert.Equal(["pop", "pop · all items", "itemknn", "itemknn · all items"], result.Runs.Select(r => r.Name));
+        // Interactions are all these models know, so among all items a cold item never reaches a top 10...
+        Assert.Equal(0, result.Runs[1].Evaluation.Metrics["hr@10"]);
+        Assert.Equal(0, result.Runs[3].Evaluation.Metrics["hr@10"]);
+        // ...while among the cold items alone something is always ranked.
+        Assert.True(result.Runs[0].Evaluation.Metrics["hr@10"] > 0);
+    }
+
+    [Fact]
     public async Task Run_SampledProtocol_IsLabelledBiasedAndRanksAbove()
     {
         ExperimentResult sampled = await RunAsync(Protocol.Sampled, "pop");
@@ -169,7 +189,7 @@ public sealed partial class ExperimentRunnerTests : IDisposable
     [Fact]
     public void Parse_UnknownProtocol_ListsTheKnownOnes() =>
         Assert.Equal(
-            "Unknown protocol 'holdout'. Known protocols: recommenders, leave-last-out, sampled, recommenders-per-user.",
+            "Unknown protocol 'holdout'. Known protocols: recommenders, leave-last-out, sampled, recommenders-per-user, cold-items.",
             Assert.Throws<DatasetException>(() => ProtocolNames.Parse("holdout")).Message);
 
     [GeneratedRegex("<img alt=\"[^\"]+\" src=\"data:image/png;base64,[A-Za-z0-9+/=]{100,}\">")]

@@ -91,4 +91,37 @@ public sealed class FusionRecommenderTests
         Assert.Equal("pair", described.Name);
         Assert.Equal("pair", described.Create().Name);
     }
+
+    [Fact]
+    public void Search_TriesEachWeightingOnce_AndKeepsTheOneTheScoreFavours()
+    {
+        InteractionMatrix train = Interactions();
+        ModelDescriptor described = FusionRecommender.Describe("mix", Profile(FusionMethod.ReciprocalRank, "random", "itemknn"), ModelCatalog.WithBaselines());
+        var knn = new ItemKnnRecommender();
+        knn.Fit(train, TestContext.Current.CancellationToken);
+        int[] users = [1, 20, 40, 60, 80];
+        // A stand-in for validation nDCG that item-kNN wins by construction: overlap with its own top 10.
+        double Agreement(IRecommender fitted) => users.Average(u => Top(fitted, train, u, 10).Intersect(Top(knn, train, u, 10)).Count());
+
+        SettingSearch found = described.Search!(train, Agreement, TestContext.Current.CancellationToken);
+
+        // 1–4 for each of two members: 16 weightings, 11 distinct proportions, the profile's own (1:1) first.
+        Assert.Equal(11, found.Trials.Count);
+        Assert.Equal("random×1 itemknn×1", found.Trials.Keys.First());
+        Assert.Equal("random×1 itemknn×4", found.Best.Label);
+        Assert.True(found.Trials["random×1 itemknn×4"] > found.Trials["random×4 itemknn×1"]);
+        // The chosen setting makes a fresh fusion with those weights, which fits and ranks like the search's.
+        using var chosen = (FusionRecommender)found.Best.Create();
+        chosen.Fit(train, TestContext.Current.CancellationToken);
+        Assert.Equal(found.Trials[found.Best.Label], Agreement(chosen), 9);
+    }
+
+    [Fact]
+    public void Search_IsOfferedForWeightsOnly()
+    {
+        ModelCatalog catalog = ModelCatalog.WithBaselines();
+
+        Assert.Null(FusionRecommender.Describe("c", Profile(FusionMethod.Cascade, "pop", "itemknn"), catalog).Search);
+        Assert.True(FusionRecommender.Describe("w", Profile(FusionMethod.Weighted, "pop", "itemknn", "ease"), catalog).IsTunable);
+    }
 }

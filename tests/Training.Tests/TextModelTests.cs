@@ -1,0 +1,88 @@
+using Recsys.Features;
+using Recsys.Recommenders;
+using Recsys.Text;
+using Recsys.Training.Models;
+using Recsys.Training.Onnx;
+using Recsys.Training.Trainer;
+using Xunit;
+using static Recsys.Training.Tests.ContentModelTests;
+
+namespace Recsys.Training.Tests;
+
+/// <summary>The text two-tower and the content tower's text input, on real all-MiniLM-L6-v2 vectors.</summary>
+public sealed class TextModelTests
+{
+    private static readonly string[] s_space = ["astronauts", "an alien invasion", "a starship crew", "robots on Mars", "a war between galaxies"];
+    private static readonly string[] s_romance = ["a wedding", "two lovers in Paris", "a first date", "a summer romance", "a couple falling in love"];
+
+    /// <summary>
+    /// The clusters of <see cref="ContentModelTests"/> told apart by text alone: items 1..20 are science fiction
+    /// plots, 21..40 love stories, with no genres and no tokens.
+    /// </summary>
+    private static ItemContent TextOnlyContent()
+    {
+        const int items = (2 * PerCluster) + 1;
+        string[] texts = [.. Enumerable.Range(1, items - 1).Select(i => i <= PerCluster
+            ? $"Episode {i}: a science fiction film about {s_space[i % 5]}"
+            : $"Episode {i}: a romantic comedy about {s_romance[i % 5]}")];
+        using var encoder = new MiniLmEncoder(preferGpu: false);
+        float[] vectors = new float[items * MiniLmEncoder.Dimensions];
+        float[][] encoded = encoder.Encode(texts, TestContext.Current.CancellationToken);
+        for (int i = 1; i < items; i++)
+        {
+            encoded[i - 1].CopyTo(vectors, i * MiniLmEncoder.Dimensions);
+        }
+
+        return ItemContent.FromArrays([.. Enumerable.Range(0, items).Select(_ => Array.Empty<int>())], 0, new int[items], 1, vocabulary: 2)
+            .WithTextVectors(vectors, MiniLmEncoder.Dimensions);
+    }
+
+    [Fact]
+    public void TextTwoTower_RanksItemsWithNoInteractions_ByTheirText()
+    {
+        InteractionMatrix data = WarmOnly();
+        var options = NeuralDefaults.For("text") with { Epochs = 30, Dimensions = 16, LearningRate = 0.01f, Patience = 30, PreferCuda = false };
+        using var model = new NeuralRecommender("text", options);
+        model.UseContent(TextOnlyContent());
+        model.Fit(data, TestContext.Current.CancellationToken);
+
+        int[] ownCold = [.. Enumerable.Range(1, PerCluster).Where(IsCold)];
+        int[] otherCold = [.. Enumerable.Range(PerCluster + 1, PerCluster).Where(IsCold)];
+        float[] scores = new float[data.Items];
+        int correct = 0;
+        for (int user = 1; user <= 30; user++)
+        {
+            model.Score(user, scores);
+            correct += ownCold.Min(i => scores[i]) > otherCold.Max(i => scores[i]) ? 1 : 0;
+        }
+
+        Assert.True(correct >= 28, $"{correct} of 30 users ranked their own cluster's cold items first");
+    }
+
+    [Fact]
+    public void TextTwoTower_WithoutTextVectors_IsRefusedWithTheFix()
+    {
+        using var model = new NeuralRecommender("text", NeuralDefaults.For("text") with { Epochs = 1, PreferCuda = false });
+        model.UseContent(ItemContent.Empty(41));
+
+        var error = Assert.Throws<Data.DatasetException>(() => model.Fit(WarmOnly(), TestContext.Current.CancellationToken));
+
+        Assert.Contains("--text-vectors", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ItemTextInput.Vectors)]
+    [InlineData(ItemTextInput.Both)]
+    public void ContentTwoTowerWithTextVectors_ExportMatchesTheForwardPass(ItemTextInput text)
+    {
+        // Random unit vectors stand in for the encoder: parity does not depend on what they mean.
+        var random = new Random(5);
+        float[] vectors = [.. Enumerable.Range(0, 41 * 8).Select(_ => (float)(random.NextDouble() - 0.5))];
+        ItemContent content = ItemContent.FromArrays([.. Enumerable.Range(0, 41).Select(i => i == 0 ? Array.Empty<int>() : [i % 2])], 2,
+            [.. Enumerable.Range(0, 41 * 2).Select(t => t % 2 == 0 ? 2 + (t % 7) : 0)], 2, vocabulary: 10).WithTextVectors(vectors, 8);
+        using var model = new ContentTwoTower(61, content, 16, seed: 2, text);
+        RandomizeAll(model);
+
+        AssertParity(model, ContentTwoTowerExporter.Export(model));
+    }
+}
