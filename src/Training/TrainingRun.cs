@@ -77,6 +77,12 @@ public static class TrainingRun
             fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
         }
 
+        if (NeuralArchitectures.Get(request.Model).UsesTextVectors && !Text.ItemTextVectors.Exists(prepared))
+        {
+            using var encoder = new Text.MiniLmEncoder(options.PreferCuda);
+            await Text.ItemTextVectors.BuildAsync(prepared, encoder, Text.ItemTextVectors.DefaultCache, cancellationToken: cancellationToken);
+        }
+
         ItemContent? content = NeuralModels.UsesContent(request.Model) ? await ItemContent.ReadAsync(prepared, spec, cancellationToken) : null;
         using (ITrainedModel model = NeuralModels.Fit(request.Model, fit, validation, options, progress, cancellationToken, content))
         {
@@ -97,6 +103,7 @@ public static class TrainingRun
                 Inputs = model.Inputs,
                 Outputs = model.Outputs,
                 ItemEmbeddings = model.EmbeddingDimensions > 0 ? new ItemEmbeddingsSpec(ItemEmbeddingsFile, spec.Items.Size, model.EmbeddingDimensions) : null,
+                TextEncoder = model.Inputs.Any(i => i.Name == Onnx.ContentTwoTowerExporter.TextInput) ? Text.MiniLmEncoder.Qualified : null,
             };
 
             string output = request.Output;

@@ -67,6 +67,55 @@ public sealed class ServeTests(ServingFixture fixture) : IClassFixture<ServingFi
     }
 
     [Fact]
+    public async Task ATextModel_RanksUnseenItemsByTheirText_AgainstTheUsersHistory()
+    {
+        // Twenty users watch only science fiction, twenty only love stories; every item has a description.
+        string[] space = ["astronauts", "an alien invasion", "a starship crew", "robots on Mars", "a war between galaxies"];
+        string[] romance = ["a wedding", "two lovers in Paris", "a first date", "a summer romance", "a couple falling in love"];
+        string folder = fixture.Temp.Combine($"text-{Guid.NewGuid():N}"[..13]);
+        Directory.CreateDirectory(folder);
+        var random = new Random(9);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "plays.csv"), ["user,item", .. Enumerable.Range(1, 40).SelectMany(u =>
+            Enumerable.Range(u <= 20 ? 1 : 21, 20).OrderBy(_ => random.Next()).Take(8).Select(i => $"u{u},i{i}"))], Ct);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "items.csv"), ["item,name,description", .. Enumerable.Range(1, 40).Select(i => i <= 20
+            ? $"i{i},Star Story {i},a science fiction film about {space[i % 5]}"
+            : $"i{i},Love Story {i},a romantic comedy about {romance[i % 5]}")], Ct);
+        string model = Path.Combine(folder, "model");
+        using (var console = new ConsoleCapture())
+        {
+            int exit = await RecsysCli.RunAsync(["train", "--dataset", Path.Combine(folder, "plays.csv"), "--format", "csv", "--items", Path.Combine(folder, "items.csv"),
+                "--model", "text", "--epochs", "15", "--output", model]);
+            Assert.True(exit == RecsysCli.Success, console.Error);
+        }
+
+        Assert.Equal(Text.MiniLmEncoder.Qualified, ModelManifest.FromJson(await File.ReadAllTextAsync(Path.Combine(model, ModelManifest.FileName), Ct)).TextEncoder);
+        await PublishAsync("texts", model, "champion");
+        await using RankServer server = await StartAsync("texts");
+        using var http = new HttpClient { BaseAddress = server.Address };
+        object[] unseen =
+        [
+            new { id = "new-romance", text = "A romantic drama: two strangers fall in love on a train" },
+            new { id = "new-space", text = "Science fiction: astronauts fight robots on a distant planet" },
+        ];
+
+        async Task<string[]> RankFor(string user)
+        {
+            using HttpResponseMessage response = await http.PostAsJsonAsync("/api/rank", new { userId = user, candidates = unseen }, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return [.. (await response.Content.ReadFromJsonAsync<RankResponse>(Ct))!.Items.Select(i => i.Id)];
+        }
+
+        Assert.Equal(["new-space", "new-romance"], await RankFor("u3"));
+        Assert.Equal(["new-romance", "new-space"], await RankFor("u33"));
+
+        // Text of the wrong kind is a problem response, not a 5xx.
+        using HttpResponseMessage tooLong = await http.PostAsJsonAsync("/api/rank", new { userId = "u3", candidates = new[] { new { id = "x", text = new string('a', 2_001) } } }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        using HttpResponseMessage notText = await http.PostAsync("/api/rank", new StringContent("""{ "candidates": [ { "id": "x", "text": 42 } ] }""", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, notText.StatusCode);
+    }
+
+    [Fact]
     public async Task Promotion_WhileEightClientsRank_ZeroFailuresAndTheNewVersionTakesOver()
     {
         await PublishAsync("swap", fixture.Folder1, "champion");

@@ -27,6 +27,15 @@ internal static class PairParity
         using OrtValue user = OrtValue.CreateTensorValueFromMemory(userIds, [userIds.Length]);
         using OrtValue item = OrtValue.CreateTensorValueFromMemory(itemIds, [itemIds.Length]);
         using var run = new RunOptions();
+        if (session.InputMetadata.TryGetValue("item_text", out NodeMetadata? text))
+        {
+            // Catalogue items come with no text of their own: a zero row leaves their table vector as it is.
+            int width = text.Dimensions[1];
+            using OrtValue zeros = OrtValue.CreateTensorValueFromMemory(new float[pairs * width], [pairs, width]);
+            using var withText = session.Run(run, ["user", "item", "item_text"], [user, item, zeros], ["score"]);
+            return (expected, withText[0].GetTensorDataAsSpan<float>().ToArray());
+        }
+
         using var outputs = session.Run(run, ["user", "item"], [user, item], ["score"]);
         return (expected, outputs[0].GetTensorDataAsSpan<float>().ToArray());
     }

@@ -85,4 +85,29 @@ public sealed class TextModelTests
 
         AssertParity(model, ContentTwoTowerExporter.Export(model));
     }
+
+    [Fact]
+    public void ContentTwoTowerWithTextVectors_ScoresAnItemOutsideTheCatalogue_FromTheTextInput()
+    {
+        var random = new Random(6);
+        float[] vectors = [.. Enumerable.Range(0, 41 * 8).Select(_ => (float)(random.NextDouble() - 0.5))];
+        ItemContent content = ItemContent.FromArrays([.. Enumerable.Range(0, 41).Select(_ => Array.Empty<int>())], 0, new int[41], 1, vocabulary: 2)
+            .WithTextVectors(vectors, 8);
+        using var model = new ContentTwoTower(61, content, 16, seed: 2, ItemTextInput.Vectors);
+        RandomizeAll(model);
+        using var session = Serving.Runtime.OnnxSessionFactory.Create(ContentTwoTowerExporter.Export(model), Serving.Runtime.ExecutionProvider.Cpu);
+
+        // Item 0 (unknown) carrying item 7's vector scores as item 7 does; a known item with zeros scores as itself.
+        float[] text = new float[2 * 8];
+        vectors.AsSpan(7 * 8, 8).CopyTo(text);
+        using var user = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new long[] { 5, 5 }, [2]);
+        using var item = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new long[] { 0, 7 }, [2]);
+        using var textInput = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(text, [2, 8]);
+        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using var outputs = session.Run(run, ["user", "item", "item_text"], [user, item, textInput], ["score"]);
+        float[] scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+
+        Assert.Equal(scores[1], scores[0], 5);
+        Assert.NotEqual(0.5f, scores[0], 3); // not the empty item's σ(0)
+    }
 }

@@ -49,6 +49,12 @@ public sealed record ModelManifest
     /// <summary>Item vectors for catalogue-wide retrieval, when the model has them.</summary>
     public ItemEmbeddingsSpec? ItemEmbeddings { get; init; }
 
+    /// <summary>
+    /// For a model that scores item text (an <c>item_text</c> input): the sentence encoder, as name@version, whose
+    /// vectors it was trained on; serving encodes a new item's text with the same one or refuses the model.
+    /// </summary>
+    public string? TextEncoder { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, FeatureSpec.JsonOptions);
 
     public static ModelManifest FromJson(string json) =>

@@ -42,6 +42,9 @@ public sealed class MiniLmEncoder : ITextEncoder
     /// <summary>The version of the model this build carries, without loading it.</summary>
     public static string CurrentVersion => s_version.Value;
 
+    /// <summary>name@version, as a model manifest records its encoder.</summary>
+    public static string Qualified => $"{ModelName}@{CurrentVersion}";
+
     public string Version => s_version.Value;
 
     int ITextEncoder.Dimensions => Dimensions;

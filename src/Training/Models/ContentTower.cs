@@ -40,7 +40,11 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
         {
             // Unit-length 384-wide inputs: this scale starts the projection at the token bag's magnitude.
             SeededInit.Normal(_textProjection.weight!, 0.01, generator);
-            _text = tensor(content.TextVectors!).reshape(content.Items, content.TextDimensions);
+            // Row 0 (padding, and an unknown item at serve time) stays zero: the exported graph adds a request's
+            // text projection to it.
+            float[] itemText = (float[])content.TextVectors!.Clone();
+            Array.Clear(itemText, 0, content.TextDimensions);
+            _text = tensor(itemText).reshape(content.Items, content.TextDimensions);
         }
 
         // Constant inputs, kept outside the parameter and buffer lists so checkpoints hold learned weights only.
@@ -62,6 +66,9 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
     public Embedding TokenEmbeddings => _tokenEmbeddings;
 
     public Linear? GenreProjection => _genreProjection;
+
+    /// <summary>The learned projection of the sentence-encoder vector; null when the tower reads no vectors.</summary>
+    public Linear? TextProjection => _textProjection;
 
     /// <summary>Content vectors [batch, d] of item indices (int64 [batch]).</summary>
     public override Tensor forward(Tensor items)

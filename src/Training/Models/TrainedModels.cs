@@ -89,7 +89,7 @@ internal sealed class TrainedPairModel(TorchSharp.torch.nn.Module<TorchSharp.tor
 
     public override IRecommender Scorer => _scorer;
 
-    public override IReadOnlyList<TensorSpec> Inputs => MatrixFactorizationExporter.Inputs;
+    public override IReadOnlyList<TensorSpec> Inputs => ContentTwoTowerExporter.Inputs(content);
 
     public override IReadOnlyList<TensorSpec> Outputs => MatrixFactorizationExporter.Outputs;
 

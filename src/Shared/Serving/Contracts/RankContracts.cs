@@ -41,6 +41,15 @@ public sealed record RankCandidate
 
     /// <summary>Side features of the candidate; kept for models that take them.</summary>
     public JsonElement? Features { get; init; }
+
+    /// <summary>
+    /// The item's text (title, description…). A model that reads item text scores a candidate outside its catalogue
+    /// from this; other models, and candidates they know, ignore it.
+    /// </summary>
+    public string? Text { get; init; }
+
+    /// <summary>Longest <see cref="Text"/> accepted, in characters (the encoder reads about the first 256 tokens).</summary>
+    public const int MaxTextLength = 2_000;
 }
 
 /// <summary>The ranked result and which model, version and variant produced it.</summary>

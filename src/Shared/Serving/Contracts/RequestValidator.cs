@@ -28,6 +28,10 @@ public sealed class RequestValidator
         for (int i = 0; i < candidates.Count; i++)
         {
             CheckId(candidates[i]?.Id, at, "candidates", i, ".id");
+            if (candidates[i].Text is { } text && (text.Length > RankCandidate.MaxTextLength || string.IsNullOrWhiteSpace(text)))
+            {
+                throw Invalid($"{at}candidates[{i}].text must be 1–{RankCandidate.MaxTextLength:N0} characters of text, not {(text.Length == 0 || string.IsNullOrWhiteSpace(text) ? "blank" : $"{text.Length:N0} characters")}.");
+            }
         }
 
         CheckCommon(request.Model, request.Alias, request.UserId, request.History, request.Exclude, request.Top, request.Diversity, at);

@@ -17,6 +17,7 @@ public sealed class RankService
     private readonly ProfileStore _profiles;
     private readonly ServingOptions _options;
     private readonly RequestValidator _validator;
+    private readonly CandidateTexts _texts = new();
 
     /// <summary>Where the fusion profiles this service reads are kept (the API publishes them there).</summary>
     internal ProfileStore Profiles => _profiles;
@@ -145,9 +146,9 @@ public sealed class RankService
         }
     }
 
-    private static RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
+    private RankResponse[] Single(ModelLease lease, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        Scored[] scored = ScoreAll(lease.Model, requests, checkDuplicates: true, cancellationToken);
+        Scored[] scored = ScoreAll(lease.Model, requests, checkDuplicates: true, _texts, cancellationToken);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -157,9 +158,9 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
+    private RankResponse[] Fuse(Plan plan, FusionMethod method, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        Scored[][] byModel = [.. leases.Select((l, m) => ScoreAll(l.Model, requests, checkDuplicates: m == 0, cancellationToken))];
+        Scored[][] byModel = [.. leases.Select((l, m) => ScoreAll(l.Model, requests, checkDuplicates: m == 0, _texts, cancellationToken))];
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -170,7 +171,7 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Split(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
+    private RankResponse[] Split(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
         var responses = new RankResponse[requests.Count];
         foreach (var group in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => ScoreFusion.SplitMember(x.Request.UserId, plan.Members)))
@@ -187,10 +188,10 @@ public sealed class RankService
         return responses;
     }
 
-    private static RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
+    private RankResponse[] Cascade(Plan plan, List<ModelLease> leases, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
         int cut = plan.Profile!.CascadeCut;
-        Scored[] cheap = ScoreAll(leases[0].Model, requests, checkDuplicates: true, cancellationToken);
+        Scored[] cheap = ScoreAll(leases[0].Model, requests, checkDuplicates: true, _texts, cancellationToken);
 
         // The heavy model only sees each request's best `cut` candidates, all in one run.
         var shortlisted = new RankRequest[requests.Count];
@@ -200,7 +201,7 @@ public sealed class RankService
             shortlisted[r] = requests[r] with { Candidates = [.. best.Select(p => requests[r].Candidates![p])] };
         }
 
-        Scored[] heavy = ScoreAll(leases[1].Model, shortlisted, checkDuplicates: false, cancellationToken);
+        Scored[] heavy = ScoreAll(leases[1].Model, shortlisted, checkDuplicates: false, _texts, cancellationToken);
         var responses = new RankResponse[requests.Count];
         for (int r = 0; r < requests.Count; r++)
         {
@@ -211,7 +212,7 @@ public sealed class RankService
     }
 
     /// <summary>Scores every request's candidates with one model in a single session run (after the duplicate check, if asked).</summary>
-    private static Scored[] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests, bool checkDuplicates, CancellationToken cancellationToken)
+    private static Scored[] ScoreAll(ScoringModel model, IReadOnlyList<RankRequest> requests, bool checkDuplicates, CandidateTexts texts, CancellationToken cancellationToken)
     {
         var queries = new ScoringQuery[requests.Count];
         var candidateItems = new int[requests.Count][];
@@ -231,7 +232,7 @@ public sealed class RankService
             }
 
             candidateItems[r] = items;
-            queries[r] = new ScoringQuery(model.UserIndex(requests[r].UserId), Indices(model, requests[r].History), items);
+            queries[r] = new ScoringQuery(model.UserIndex(requests[r].UserId), Indices(model, requests[r].History), items, texts.For(model, candidates, items, cancellationToken));
             total += items.Length;
         }
 

@@ -8,6 +8,12 @@ public enum InputLayout
     /// <summary>int64 <c>user</c> and <c>item</c> of shape [batch] → one score per pair (MF, NeuMF).</summary>
     Pairs,
 
+    /// <summary>
+    /// As <see cref="Pairs"/>, plus float32 <c>item_text</c> [batch, d]: sentence vectors of candidates outside the
+    /// catalogue (zero rows for the rest), so new items are scored from their text (the text two-tower).
+    /// </summary>
+    PairsWithText,
+
     /// <summary>float32 multi-hot history [batch, items] → a score for every item (Mult-DAE, EASE).</summary>
     MultiHotHistory,
 
@@ -19,6 +25,7 @@ internal static class InputLayouts
 {
     public const string UserInput = "user";
     public const string ItemInput = "item";
+    public const string TextInput = "item_text";
 
     public static InputLayout Detect(ModelManifest manifest)
     {
@@ -32,6 +39,13 @@ internal static class InputLayouts
             && inputs.All(i => i is { ElementType: "int64", Shape.Count: 1 }) && manifest.Outputs[0].Shape.Count == 1)
         {
             return InputLayout.Pairs;
+        }
+
+        if (inputs.Count == 3 && manifest.Outputs[0].Shape.Count == 1
+            && inputs.Count(i => i is { Name: UserInput or ItemInput, ElementType: "int64", Shape.Count: 1 }) == 2
+            && inputs.Any(i => i is { Name: TextInput, ElementType: "float32", Shape.Count: 2 }))
+        {
+            return InputLayout.PairsWithText;
         }
 
         if (inputs.Count == 1 && inputs[0].Shape.Count == 2 && manifest.Outputs[0].Shape.Count == 2)

@@ -35,7 +35,13 @@ public sealed class ScoringModel : IDisposable
         ItemGenres = ["", .. package.ItemGenres];
         ItemEmbeddings = package.ItemEmbeddings;
         EmbeddingDimensions = manifest.ItemEmbeddings?.Dimensions ?? 0;
-        _inputNames = Layout == InputLayout.Pairs ? [InputLayouts.UserInput, InputLayouts.ItemInput] : [manifest.Inputs[0].Name];
+        _inputNames = Layout switch
+        {
+            InputLayout.Pairs => [InputLayouts.UserInput, InputLayouts.ItemInput],
+            InputLayout.PairsWithText => [InputLayouts.UserInput, InputLayouts.ItemInput, InputLayouts.TextInput],
+            _ => [manifest.Inputs[0].Name],
+        };
+        TextDimensions = Layout == InputLayout.PairsWithText ? TextWidth(manifest) : 0;
         _outputNames = [manifest.Outputs[0].Name];
         _historyLength = Layout == InputLayout.Sequence ? SequenceLength(manifest) : 0;
         _padIndex = manifest.Features.History.PadIndex;
@@ -65,6 +71,9 @@ public sealed class ScoringModel : IDisposable
     public float[]? ItemEmbeddings { get; }
 
     public int EmbeddingDimensions { get; }
+
+    /// <summary>Width of the item text vectors the graph reads; 0 when it reads none.</summary>
+    public int TextDimensions { get; }
 
     /// <summary>Builds the session and checks the graph against the manifest; the package's problems surface here, not on first request.</summary>
     public static ScoringModel Load(ModelPackage package, ExecutionProvider provider, int intraOpThreads = 0)
@@ -106,7 +115,7 @@ public sealed class ScoringModel : IDisposable
     /// </summary>
     public void Score(ReadOnlySpan<ScoringQuery> queries, Span<float> scores, CancellationToken cancellationToken = default)
     {
-        if (Layout == InputLayout.Pairs)
+        if (Layout is InputLayout.Pairs or InputLayout.PairsWithText)
         {
             ScorePairs(queries, scores, cancellationToken);
             return;
@@ -136,7 +145,7 @@ public sealed class ScoringModel : IDisposable
     /// <summary>Scores of every item index (0 included) for one user, for catalogue-wide top-k.</summary>
     public void ScoreAll(ScoringQuery query, Span<float> scores, CancellationToken cancellationToken = default)
     {
-        if (Layout == InputLayout.Pairs)
+        if (Layout is InputLayout.Pairs or InputLayout.PairsWithText)
         {
             int[] every = ArrayPool<int>.Shared.Rent(_itemCount);
             try
@@ -202,6 +211,8 @@ public sealed class ScoringModel : IDisposable
         long[] users = ArrayPool<long>.Shared.Rent(total);
         long[] items = ArrayPool<long>.Shared.Rent(total);
         float[] output = ArrayPool<float>.Shared.Rent(total);
+        int width = TextDimensions;
+        float[] text = ArrayPool<float>.Shared.Rent(Math.Max(1, total * width));
         try
         {
             int offset = 0;
@@ -214,6 +225,19 @@ public sealed class ScoringModel : IDisposable
                     items[offset + i] = candidates[i];
                 }
 
+                if (width > 0)
+                {
+                    Span<float> rows = text.AsSpan(offset * width, candidates.Length * width);
+                    if (query.CandidateText.Length == rows.Length)
+                    {
+                        query.CandidateText.Span.CopyTo(rows);
+                    }
+                    else
+                    {
+                        rows.Clear();
+                    }
+                }
+
                 offset += candidates.Length;
             }
 
@@ -221,7 +245,16 @@ public sealed class ScoringModel : IDisposable
             using OrtValue user = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, users.AsMemory(0, total), shape);
             using OrtValue item = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, items.AsMemory(0, total), shape);
             using OrtValue score = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, total), shape);
-            Run([user, item], score, cancellationToken);
+            if (width > 0)
+            {
+                using OrtValue vectors = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, text.AsMemory(0, total * width), [total, width]);
+                Run([user, item, vectors], score, cancellationToken);
+            }
+            else
+            {
+                Run([user, item], score, cancellationToken);
+            }
+
             output.AsSpan(0, total).CopyTo(scores);
         }
         finally
@@ -229,6 +262,7 @@ public sealed class ScoringModel : IDisposable
             ArrayPool<long>.Shared.Return(users);
             ArrayPool<long>.Shared.Return(items);
             ArrayPool<float>.Shared.Return(output);
+            ArrayPool<float>.Shared.Return(text);
         }
     }
 
@@ -324,7 +358,7 @@ public sealed class ScoringModel : IDisposable
             throw new ModelLoadException($"The manifest names output '{_outputNames[0]}', which the graph does not have.");
         }
 
-        if (Layout != InputLayout.Pairs && _session.OutputMetadata[_outputNames[0]].Dimensions[^1] != _itemCount)
+        if (Layout is not (InputLayout.Pairs or InputLayout.PairsWithText) && _session.OutputMetadata[_outputNames[0]].Dimensions[^1] != _itemCount)
         {
             throw new ModelLoadException($"The graph scores {_session.OutputMetadata[_outputNames[0]].Dimensions[^1]} items but the vocabulary has {_itemCount}.");
         }
@@ -333,6 +367,21 @@ public sealed class ScoringModel : IDisposable
         {
             throw new ModelLoadException($"Item embeddings cover {Manifest.ItemEmbeddings.Count} items but the vocabulary has {_itemCount}.");
         }
+    }
+
+    // A new item's text must be encoded by the encoder the model was trained on; this host carries one.
+    private static int TextWidth(ModelManifest manifest)
+    {
+        if (manifest.TextEncoder != Text.MiniLmEncoder.Qualified)
+        {
+            throw new ModelLoadException(
+                $"The model reads item text encoded by {manifest.TextEncoder ?? "an unnamed encoder"}; this host encodes with {Text.MiniLmEncoder.Qualified}.");
+        }
+
+        TensorSpec input = manifest.Inputs.First(i => i.Name == InputLayouts.TextInput);
+        return int.TryParse(input.Shape[1], System.Globalization.CultureInfo.InvariantCulture, out int width) && width == Text.MiniLmEncoder.Dimensions
+            ? width
+            : throw new ModelLoadException($"Input '{input.Name}' is {input.Shape[1]} wide; {Text.MiniLmEncoder.ModelName} vectors are {Text.MiniLmEncoder.Dimensions}.");
     }
 
     private static int SequenceLength(ModelManifest manifest) =>
