@@ -69,27 +69,24 @@ public static class NeuralArchitectures
         new("content", "Content two-tower: user embedding · content vector (genres and title/tag tokens); scores items without interactions.", Pointwise)
         {
             UsesContent = true,
-            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, i.Content ?? ItemContent.Empty(i.Fit.Items), i.Options.Dimensions, i.Options.Seed),
-                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
-                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+            Train = i => TwoTower(i, i.Content ?? ItemContent.Empty(i.Fit.Items),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken, () => EmbeddingScorer.From("validation", m))),
         },
         new("content-text", $"Content two-tower reading text twice: title/tag tokens and a projection of the item's {Text.MiniLmEncoder.ModelName} sentence vector, plus genres.",
             Pointwise with { ItemText = ItemTextInput.Both })
         {
             UsesContent = true,
             UsesTextVectors = true,
-            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, WithTextVectors(i.Content, i.Name), i.Options.Dimensions, i.Options.Seed, i.Options.ItemText),
-                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
-                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+            Train = i => TwoTower(i, WithTextVectors(i.Content, i.Name),
+                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken, () => EmbeddingScorer.From("validation", m))),
         },
         new("text", $"Text two-tower: user embedding · projection of the item's {Text.MiniLmEncoder.ModelName} sentence vector plus its genres, BPR pair-wise; scores items without interactions.",
             new TrainingOptions { ItemText = ItemTextInput.Vectors })
         {
             UsesContent = true,
             UsesTextVectors = true,
-            Train = i => Fitted(new ContentTwoTower(i.Fit.Users, WithTextVectors(i.Content, i.Name), i.Options.Dimensions, i.Options.Seed, i.Options.ItemText),
-                m => PairwiseTrainer.Train(m, penalty: null, () => new PairModelScorer("validation", m), i.Fit, i.Validation, i.Options, gradedShare: 0, i.Progress, i.CancellationToken),
-                m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m))),
+            Train = i => TwoTower(i, WithTextVectors(i.Content, i.Name),
+                m => PairwiseTrainer.Train(m, penalty: null, () => EmbeddingScorer.From("validation", m), i.Fit, i.Validation, i.Options, gradedShare: 0, i.Progress, i.CancellationToken)),
         },
         new("multdae", "Mult-DAE: denoising autoencoder with a full-softmax list-wise loss (600 hidden units).",
             // Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
@@ -130,6 +127,11 @@ public static class NeuralArchitectures
     /// <summary>The architecture called <paramref name="name"/>; bad input, naming the trainable ones, otherwise.</summary>
     public static NeuralArchitecture Get(string name) =>
         Find(name) ?? throw new Data.DatasetException($"Unknown model '{name}' for training. Trainable models: {string.Join(", ", Names)}.");
+
+    /// <summary>A content two-tower over <paramref name="content"/>, trained by <paramref name="train"/>; it scores through its factored form.</summary>
+    private static TrainedModel TwoTower(TrainingInputs i, ItemContent content, Func<ContentTwoTower, TrainingOutcome> train) =>
+        Fitted(new ContentTwoTower(i.Fit.Users, content, i.Options.Dimensions, i.Options.Seed, i.Options.ItemText), train,
+            m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m), EmbeddingScorer.From(i.Name, m)));
 
     private static ItemContent WithTextVectors(ItemContent? content, string model) =>
         content?.TextVectors is not null

@@ -61,10 +61,15 @@ public sealed class ContentModelTests
         model.UseContent(ClusteredContent());
         model.Fit(data, TestContext.Current.CancellationToken);
 
-        // Every user of the first cluster scores its cluster's cold items above the other cluster's.
+        AssertColdItemsRankedByContent(model, data.Items);
+    }
+
+    /// <summary>Nearly every user of the first cluster scores its cluster's cold items above the other cluster's.</summary>
+    internal static void AssertColdItemsRankedByContent(IRecommender model, int items)
+    {
         int[] ownCold = [.. Enumerable.Range(1, PerCluster).Where(IsCold)];
         int[] otherCold = [.. Enumerable.Range(PerCluster + 1, PerCluster).Where(IsCold)];
-        float[] scores = new float[data.Items];
+        float[] scores = new float[items];
         int correct = 0;
         for (int user = 1; user <= 30; user++)
         {

@@ -46,17 +46,7 @@ public sealed class TextModelTests
         model.UseContent(TextOnlyContent());
         model.Fit(data, TestContext.Current.CancellationToken);
 
-        int[] ownCold = [.. Enumerable.Range(1, PerCluster).Where(IsCold)];
-        int[] otherCold = [.. Enumerable.Range(PerCluster + 1, PerCluster).Where(IsCold)];
-        float[] scores = new float[data.Items];
-        int correct = 0;
-        for (int user = 1; user <= 30; user++)
-        {
-            model.Score(user, scores);
-            correct += ownCold.Min(i => scores[i]) > otherCold.Max(i => scores[i]) ? 1 : 0;
-        }
-
-        Assert.True(correct >= 28, $"{correct} of 30 users ranked their own cluster's cold items first");
+        AssertColdItemsRankedByContent(model, data.Items);
     }
 
     [Fact]

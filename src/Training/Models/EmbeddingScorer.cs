@@ -30,6 +30,18 @@ internal sealed class EmbeddingScorer(string name, float[] users, float[] items,
         }
     }
 
+    /// <summary>
+    /// The content two-tower factors the same way: user embeddings against every item's content vector, computed
+    /// once (a forward pass per user would recompute the whole catalogue's towers for each of them).
+    /// </summary>
+    public static EmbeddingScorer From(string name, ContentTwoTower model)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        float[] users = model.Users.weight!.detach().cpu().contiguous().data<float>().ToArray();
+        float[] items = model.Content.AllVectors();
+        return new EmbeddingScorer(name, users, items, new float[model.Users.weight!.shape[0]], new float[items.Length / model.Dimensions], model.Dimensions);
+    }
+
     public static EmbeddingScorer From(string name, MatrixFactorization model)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();

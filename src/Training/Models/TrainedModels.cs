@@ -80,9 +80,11 @@ internal sealed class TrainedNeuMF(NeuMF model, string name) : TrainedModel
 }
 
 /// <summary>A content-aware pair model; its item vectors (for retrieval) are the content tower's.</summary>
-internal sealed class TrainedPairModel(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, string name, string architecture, ContentTower content, Func<byte[]> export) : TrainedModel
+internal sealed class TrainedPairModel(
+    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, string name, string architecture, ContentTower content,
+    Func<byte[]> export, IRecommender? scorer = null) : TrainedModel
 {
-    private readonly PairModelScorer _scorer = new(name, model);
+    private readonly IRecommender _scorer = scorer ?? new PairModelScorer(name, model);
     private readonly float[] _itemVectors = content.AllVectors();
 
     public override string Architecture => architecture;

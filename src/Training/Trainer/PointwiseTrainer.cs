@@ -15,13 +15,13 @@ internal static class PointwiseTrainer
 
     public static TrainingOutcome Train(
         nn.Module<Tensor, Tensor, Tensor> model, InteractionMatrix train, PreparedSplit? validation, TrainingOptions options,
-        IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        IProgress<EpochReport>? progress, CancellationToken cancellationToken, Func<IRecommender>? validationScorer = null)
     {
         PreparedSplit rows = train.ToSplit();
         return EpochLoop.Train(
             model, options,
             (optimizer, device, epoch) => RunEpoch(model, optimizer, train, rows, options, epoch, device, cancellationToken),
-            EpochLoop.ValidationNdcg(() => new PairModelScorer("validation", model), train, validation, options, cancellationToken),
+            EpochLoop.ValidationNdcg(validationScorer ?? (() => new PairModelScorer("validation", model)), train, validation, options, cancellationToken),
             progress, cancellationToken);
     }
 
