@@ -83,7 +83,9 @@ public static class TrainingRun
             await Text.ItemTextVectors.BuildAsync(prepared, encoder, Text.ItemTextVectors.DefaultCache, cancellationToken: cancellationToken);
         }
 
-        ItemContent? content = NeuralModels.UsesContent(request.Model) ? await ItemContent.ReadAsync(prepared, spec, cancellationToken) : null;
+        ItemContent? content = NeuralModels.UsesContent(request.Model)
+            ? await ItemContent.ReadAsync(prepared, spec, NeuralArchitectures.Get(request.Model).UsesTextVectors, cancellationToken)
+            : null;
         using (ITrainedModel model = NeuralModels.Fit(request.Model, fit, validation, options, progress, cancellationToken, content))
         {
             // Validation metrics of the exported weights; the test split stays untouched for experiments.

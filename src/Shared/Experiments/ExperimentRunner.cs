@@ -131,7 +131,7 @@ public static class ExperimentRunner
             IRecommender model = create();
             if (model is IContentAware aware)
             {
-                aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, cancellationToken));
+                aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken));
             }
 
             progress?.Report(new ExperimentProgress("fitting", descriptor.Name));

@@ -59,7 +59,11 @@ public sealed class ItemContent
     /// <summary>No metadata at all: every item has no genres and only padding tokens.</summary>
     public static ItemContent Empty(int items) => new(items, 0, 1, 2, Enumerable.Range(0, items).Select(_ => Array.Empty<int>()).ToArray(), new int[items]);
 
-    public static async Task<ItemContent> ReadAsync(string preparedFolder, FeatureSpec spec, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The prepared dataset's item content; with <paramref name="textVectors"/> also its sentence-encoder vectors,
+    /// which must exist and come from this build's encoder (models that do not read them never check them).
+    /// </summary>
+    public static async Task<ItemContent> ReadAsync(string preparedFolder, FeatureSpec spec, bool textVectors = false, CancellationToken cancellationToken = default)
     {
         var columns = await PreparedDatasetReader.ReadTextColumnsAsync(preparedFolder, PreparedFiles.Items, cancellationToken);
         var genreIndex = spec.Genres.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
@@ -82,7 +86,7 @@ public sealed class ItemContent
         }
 
         var content = new ItemContent(items, spec.Genres.Count, width, spec.Text.Vocabulary.Count, genres, tokens);
-        return Text.ItemTextVectors.Exists(preparedFolder)
+        return textVectors
             ? content.WithTextVectors(await Text.ItemTextVectors.ReadAsync(preparedFolder, Text.MiniLmEncoder.ModelName, Text.MiniLmEncoder.CurrentVersion, cancellationToken), Text.MiniLmEncoder.Dimensions)
             : content;
     }

@@ -101,6 +101,21 @@ public sealed class ItemTextVectorsTests : IDisposable
     }
 
     [Fact]
+    public async Task ItemContent_ReadsVectorsOnlyWhenAsked_SoStaleOnesStopOnlyTheModelsThatReadThem()
+    {
+        string prepared = await PrepareAsync("stale", Catalogue);
+        await ItemTextVectors.BuildAsync(prepared, s_encoder.Value, cancellationToken: TestContext.Current.CancellationToken);
+        string info = Path.Combine(prepared, ItemTextVectors.InfoFile);
+        await File.WriteAllTextAsync(info, (await File.ReadAllTextAsync(info, TestContext.Current.CancellationToken)).Replace(MiniLmEncoder.CurrentVersion, "0000", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var spec = await PreparedDatasetReader.ReadSpecAsync(prepared, TestContext.Current.CancellationToken);
+
+        Features.ItemContent tokensOnly = await Features.ItemContent.ReadAsync(prepared, spec, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Null(tokensOnly.TextVectors);
+        await Assert.ThrowsAsync<DatasetException>(() => Features.ItemContent.ReadAsync(prepared, spec, textVectors: true, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Build_ADatasetWithoutText_WritesNothing()
     {
         string prepared = await PrepareAsync("plain", items: null);
