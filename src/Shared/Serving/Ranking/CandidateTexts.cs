@@ -22,14 +22,27 @@ internal sealed class CandidateTexts
     public ReadOnlyMemory<float> For(ScoringModel model, IReadOnlyList<RankCandidate> candidates, int[] items, CancellationToken cancellationToken)
     {
         int width = model.TextDimensions;
-        if (width == 0 || !Enumerable.Range(0, items.Length).Any(i => items[i] == 0 && candidates[i].Text is not null))
+        if (width == 0)
         {
             return ReadOnlyMemory<float>.Empty;
         }
 
-        string[] missing = [.. Enumerable.Range(0, items.Length)
-            .Where(i => items[i] == 0 && candidates[i].Text is not null && !_cache.ContainsKey(candidates[i].Text!))
-            .Select(i => candidates[i].Text!).Distinct(StringComparer.Ordinal)];
+        // This request's vectors, held locally: a cache cleared by another request meanwhile costs nothing here.
+        var vectors = new Dictionary<string, float[]?>(StringComparer.Ordinal);
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (items[i] == 0 && candidates[i].Text is { } text)
+            {
+                vectors[text] = _cache.GetValueOrDefault(text);
+            }
+        }
+
+        if (vectors.Count == 0)
+        {
+            return ReadOnlyMemory<float>.Empty;
+        }
+
+        string[] missing = [.. vectors.Where(v => v.Value is null).Select(v => v.Key)];
         if (missing.Length > 0)
         {
             float[][] encoded;
@@ -45,7 +58,7 @@ internal sealed class CandidateTexts
 
             for (int m = 0; m < missing.Length; m++)
             {
-                _cache[missing[m]] = encoded[m];
+                vectors[missing[m]] = _cache[missing[m]] = encoded[m];
             }
         }
 
@@ -54,8 +67,7 @@ internal sealed class CandidateTexts
         {
             if (items[i] == 0 && candidates[i].Text is { } text)
             {
-                float[] vector = _cache.TryGetValue(text, out float[]? cached) ? cached : _encoder.Value.Encode([text], cancellationToken)[0];
-                vector.AsSpan(0, width).CopyTo(rows.AsSpan(i * width, width));
+                vectors[text]!.AsSpan(0, width).CopyTo(rows.AsSpan(i * width, width));
             }
         }
 
