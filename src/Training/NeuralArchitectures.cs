@@ -62,9 +62,14 @@ public static class NeuralArchitectures
         new("dcn", "DCN-v2: user, item and item-content vectors through cross layers and an MLP, point-wise with 4 sampled negatives.", Pointwise)
         {
             UsesContent = true,
-            Train = i => Fitted(new DcnV2(i.Fit.Users, i.Fit.Items, i.Content ?? ItemContent.Empty(i.Fit.Items), i.Options.Dimensions, i.Options.Seed),
-                m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
-                m => new TrainedPairModel(m, i.Name, DcnV2Exporter.Architecture, m.Content, () => DcnV2Exporter.Export(m))),
+            Train = i => Dcn(i, i.Content ?? ItemContent.Empty(i.Fit.Items)),
+        },
+        new("dcn-text", $"DCN-v2 whose item content also reads a projection of the item's {Text.MiniLmEncoder.ModelName} sentence vector.",
+            Pointwise with { ItemText = ItemTextInput.Both })
+        {
+            UsesContent = true,
+            UsesTextVectors = true,
+            Train = i => Dcn(i, WithTextVectors(i.Content, i.Name)),
         },
         new("content", "Content two-tower: user embedding · content vector (genres and title/tag tokens); scores items without interactions.", Pointwise)
         {
@@ -119,8 +124,8 @@ public static class NeuralArchitectures
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(a => a.Name)];
 
-    /// <summary>What a training plan may name: the pipeline's prepare stage does not encode item text yet.</summary>
-    public static IReadOnlyList<string> Plannable { get; } = [.. All.Where(a => !a.UsesTextVectors).Select(a => a.Name)];
+    /// <summary>What a training plan may name, and which of those read item text (the prepare stage encodes it for them).</summary>
+    public static global::Recsys.Pipeline.TrainableArchitectures Trainable { get; } = new(Names, [.. All.Where(a => a.UsesTextVectors).Select(a => a.Name)]);
 
     public static NeuralArchitecture? Find(string name) => All.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
@@ -132,6 +137,11 @@ public static class NeuralArchitectures
     private static TrainedModel TwoTower(TrainingInputs i, ItemContent content, Func<ContentTwoTower, TrainingOutcome> train) =>
         Fitted(new ContentTwoTower(i.Fit.Users, content, i.Options.Dimensions, i.Options.Seed, i.Options.ItemText), train,
             m => new TrainedPairModel(m, i.Name, ContentTwoTowerExporter.Architecture, m.Content, () => ContentTwoTowerExporter.Export(m), EmbeddingScorer.From(i.Name, m)));
+
+    private static TrainedModel Dcn(TrainingInputs i, ItemContent content) =>
+        Fitted(new DcnV2(i.Fit.Users, i.Fit.Items, content, i.Options.Dimensions, i.Options.Seed, i.Options.ItemText),
+            m => PointwiseTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken),
+            m => new TrainedPairModel(m, i.Name, DcnV2Exporter.Architecture, m.Content, () => DcnV2Exporter.Export(m)));
 
     private static ItemContent WithTextVectors(ItemContent? content, string model) =>
         content?.TextVectors is not null

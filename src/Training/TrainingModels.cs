@@ -15,12 +15,24 @@ public static class TrainingModels
         {
             catalog.Add(new ModelDescriptor(architecture.Name, architecture.Description, () => new NeuralRecommender(architecture.Name, progress: progress))
             {
+                UsesContent = architecture.UsesContent,
                 UsesTextVectors = architecture.UsesTextVectors,
+                Grid = architecture.UsesTextVectors ? TextInputs(architecture, progress) : [],
             });
         }
 
         return catalog.Add(Ease);
     }
+
+    /// <summary>
+    /// A text model's tuning grid: which item text its content tower reads (tokens, the sentence vector, or both),
+    /// so <c>--tune</c> chooses by validation whether the pretrained encoder helps on a dataset.
+    /// </summary>
+    private static ModelSetting[] TextInputs(NeuralArchitecture architecture, IProgress<EpochReport>? progress) =>
+    [
+        .. Enum.GetValues<ItemTextInput>().Select(text => new ModelSetting(
+            $"text={text.ToString().ToLowerInvariant()}", () => new NeuralRecommender(architecture.Name, architecture.Defaults with { ItemText = text }, progress))),
+    ];
 
     /// <summary>EASE inverting on libtorch, with its tuning grid: exact up to 20,000 items.</summary>
     public static ModelDescriptor Ease => ModelCatalog.Ease(Models.TorchGramInverter.Instance);

@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
 using Recsys.Cli.Commands;
 using Recsys.Cli.Serving;
+using Recsys.Models;
 using Recsys.Pipeline;
 using Recsys.Serving;
 using Recsys.Serving.Contracts;
@@ -172,7 +173,7 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, dcn, ease, itemknn, multdae, neumf, ranknet, sasrec.")]
+    [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, content-text, dcn, dcn-text, ease, itemknn, multdae, neumf, ranknet, sasrec, text.")]
     [InlineData("""{ "prepare": { "split": "random" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: ")]
     [InlineData("""{ "prepare": { "items": "../secrets.csv" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.items must name a file in the dropped folder, not '../secrets.csv'.")]
     public async Task ABadPlan_FailsTheJobBeforeAnythingIsPrepared(string plan, string error)
@@ -215,11 +216,65 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(1, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero }.ScanAsync(cancellationToken: Ct));
         QueueMessage sent = Assert.Single((await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
 
-        IReadOnlyList<PipelineMessage> next = await new PrepareStage(_storage, Training.NeuralArchitectures.Names).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
+        IReadOnlyList<PipelineMessage> next = await new PrepareStage(_storage, Training.NeuralArchitectures.Trainable).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
 
         StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "plays", Ct)), PrepareStage.StageKey, Ct))!;
         Assert.Equal((240L, 30L, 20L, 0L), (prepared.Details!["interactions"].GetInt64(), prepared.Details["users"].GetInt64(), prepared.Details["items"].GetInt64(), prepared.Details["rejected"].GetInt64()));
         Assert.Equal("bpr", Assert.Single(next).Training!.Architecture);
+    }
+
+    [Fact]
+    public async Task APlanNamingATextModel_EncodesItemTextOnceAtPrepare_AndServesWithTheEncoderNamed()
+    {
+        // Two taste groups the titles tell apart: users 1..20 play the space bands, 21..40 the love-song ones.
+        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+        var random = new Random(3);
+        for (int user = 1; user <= 40; user++)
+        {
+            foreach (int item in Enumerable.Range(user <= 20 ? 1 : 11, 10).OrderBy(_ => random.Next()).Take(7))
+            {
+                ratings.Append(FormattableString.Invariant($"{user},{item},5,{1_000 + item}\n"));
+            }
+        }
+
+        // A MovieLens-style drop: the titles come from movies.csv beside the ratings.
+        string movies = "movieId,title,genres\n" + string.Join('\n', Enumerable.Range(1, 20).Select(i => i <= 10 ? $"{i},Rockets to Mars vol. {i},Space" : $"{i},Love songs for a wedding vol. {i},Romance")) + "\n";
+        BlobContainerClient datasets = _storage.Container(PipelineStorage.Datasets);
+        await datasets.CreateIfNotExistsAsync(cancellationToken: Ct);
+        await datasets.UploadBlobAsync("bands/movies.csv", BinaryData.FromString(movies), Ct);
+        await DropAsync("bands", ratings.ToString(), """{ "model": "bands", "models": [ { "architecture": "text", "epochs": 2 } ] }""");
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        JobView job = await OnlyJobAsync("bands");
+        Assert.True(job.Status == JobStatus.Completed, string.Join("; ", job.Stages.Select(s => $"{s.Stage} {s.Status} {s.Error}")));
+        Assert.Equal(20, job.Stages[0].Details!["itemsWithText"].GetInt32());
+        string hash = job.Stages[0].Details!["contentHash"].GetString()!;
+        BlobClient vectors = _storage.Container(PipelineStorage.Prepared).GetBlobClient($"bands/{hash}/{Text.ItemTextVectors.VectorsFile}");
+        Assert.Equal(21L * Text.MiniLmEncoder.Dimensions * sizeof(float), (await vectors.GetPropertiesAsync(cancellationToken: Ct)).Value.ContentLength);
+        AliasPointer champion = (await _storage.Registry.ReadAliasAsync("bands", "champion", Ct))!;
+        string manifest = (await _storage.Registry.Container.GetBlobClient($"bands/{champion.Version}/{ModelManifest.FileName}").DownloadContentAsync(Ct)).Value.Content.ToString();
+        Assert.Equal(Text.MiniLmEncoder.Qualified, ModelManifest.FromJson(manifest).TextEncoder);
+
+        // Another job over the same data reuses the prepared dataset and its vectors: nothing is encoded or uploaded again.
+        Azure.ETag stored = (await vectors.GetPropertiesAsync(cancellationToken: Ct)).Value.ETag;
+        var again = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "bands-again", Dataset = "bands" };
+        Assert.Equal("text", Assert.Single(await new PrepareStage(_storage, Training.NeuralArchitectures.Trainable).HandleAsync(again, Ct)).Training!.Architecture);
+        Assert.Equal(stored, (await vectors.GetPropertiesAsync(cancellationToken: Ct)).Value.ETag);
+    }
+
+    [Fact]
+    public async Task APlanNamingATextModel_ForADatasetWithoutText_FailsPrepareWithTheReason()
+    {
+        var before = await DropAsync("textless", plan: """{ "models": [ { "architecture": "content-text" } ] }""");
+
+        await Pipeline().RunAsync(untilIdle: true, Ct);
+
+        JobView job = await OnlyJobAsync("textless");
+        StageRecord prepare = Assert.Single(job.Stages);
+        Assert.Equal(JobStatus.Failed, prepare.Status);
+        Assert.Equal("The plan names content-text, which read item text, and no item of datasets/textless has any (titles, genres, tags or prepare.items).", prepare.Error);
+        Assert.Equal(before, await SnapshotAsync("textless"));
     }
 
     [Fact]

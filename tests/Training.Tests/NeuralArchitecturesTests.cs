@@ -11,7 +11,7 @@ public sealed class NeuralArchitecturesTests
     {
         string[] names = [.. NeuralArchitectures.All.Select(a => a.Name)];
 
-        Assert.Equal(["bpr", "ranknet", "neumf", "dcn", "content", "content-text", "text", "multdae", "sasrec", "ease", "itemknn"], names);
+        Assert.Equal(["bpr", "ranknet", "neumf", "dcn", "dcn-text", "content", "content-text", "text", "multdae", "sasrec", "ease", "itemknn"], names);
         Assert.Equal(names, TrainingRun.TrainableModels);
         ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels();
         foreach (NeuralArchitecture architecture in NeuralArchitectures.All)
@@ -35,11 +35,18 @@ public sealed class NeuralArchitecturesTests
         // Experiments run EASE on libtorch's inverse, which takes five times the managed catalogue size.
         Assert.Contains("up to 20,000 items", Assert.Single(catalog.Resolve("ease")).Description);
 
-        Assert.Equal(["content", "content-text", "dcn", "text"], NeuralArchitectures.All.Where(a => a.UsesContent).Select(a => a.Name).Order());
-        // The text models make an experiment encode item text; the catalogue says so.
-        Assert.Equal(["content-text", "text"], catalog.All.Where(m => m.UsesTextVectors).Select(m => m.Name).Order());
-        // Plans cannot name them yet: the pipeline's prepare stage does not encode text.
-        Assert.Equal(names.Except(["content-text", "text"]), NeuralArchitectures.Plannable);
+        Assert.Equal(["content", "content-text", "dcn", "dcn-text", "text"], NeuralArchitectures.All.Where(a => a.UsesContent).Select(a => a.Name).Order());
+        // The text models make an experiment encode item text, and a plan's prepare stage; the catalogue says so and
+        // offers --tune the choice of text input (tokens, vectors, both), with the item content handed to each trial.
+        string[] text = ["content-text", "dcn-text", "text"];
+        Assert.Equal(text, catalog.All.Where(m => m.UsesTextVectors).Select(m => m.Name).Order());
+        Assert.Equal(names, NeuralArchitectures.Trainable.Names);
+        Assert.Equal(text, NeuralArchitectures.Trainable.ReadText.Order());
+        foreach (ModelDescriptor model in catalog.All.Where(m => m.UsesTextVectors))
+        {
+            Assert.Equal(["text=tokens", "text=vectors", "text=both"], model.Grid.Select(s => s.Label));
+            Assert.True(model.UsesContent);
+        }
         Assert.Equal(["sasrec"], NeuralArchitectures.All.Where(a => a.Sequential).Select(a => a.Name));
     }
 
@@ -48,6 +55,6 @@ public sealed class NeuralArchitecturesTests
     {
         var error = Assert.Throws<Data.DatasetException>(() => NeuralArchitectures.Get("gpt"));
 
-        Assert.Equal("Unknown model 'gpt' for training. Trainable models: bpr, ranknet, neumf, dcn, content, content-text, text, multdae, sasrec, ease, itemknn.", error.Message);
+        Assert.Equal("Unknown model 'gpt' for training. Trainable models: bpr, ranknet, neumf, dcn, dcn-text, content, content-text, text, multdae, sasrec, ease, itemknn.", error.Message);
     }
 }

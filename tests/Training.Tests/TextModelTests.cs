@@ -9,7 +9,7 @@ using static Recsys.Training.Tests.ContentModelTests;
 
 namespace Recsys.Training.Tests;
 
-/// <summary>The text two-tower and the content tower's text input, on real all-MiniLM-L6-v2 vectors.</summary>
+/// <summary>The text models (two-tower and DCN-v2) and the content tower's text input, on real all-MiniLM-L6-v2 vectors.</summary>
 public sealed class TextModelTests
 {
     private static readonly string[] s_space = ["astronauts", "an alien invasion", "a starship crew", "robots on Mars", "a war between galaxies"];
@@ -37,12 +37,14 @@ public sealed class TextModelTests
             .WithTextVectors(vectors, MiniLmEncoder.Dimensions);
     }
 
-    [Fact]
-    public void TextTwoTower_RanksItemsWithNoInteractions_ByTheirText()
+    [Theory]
+    [InlineData("text", 30)]
+    [InlineData("dcn-text", 40)]
+    public void TextModels_RankItemsWithNoInteractions_ByTheirText(string name, int epochs)
     {
         InteractionMatrix data = WarmOnly();
-        var options = NeuralDefaults.For("text") with { Epochs = 30, Dimensions = 16, LearningRate = 0.01f, Patience = 30, PreferCuda = false };
-        using var model = new NeuralRecommender("text", options);
+        var options = NeuralDefaults.For(name) with { Epochs = epochs, Dimensions = 16, LearningRate = 0.01f, Patience = epochs, PreferCuda = false };
+        using var model = new NeuralRecommender(name, options);
         model.UseContent(TextOnlyContent());
         model.Fit(data, TestContext.Current.CancellationToken);
 
@@ -65,15 +67,39 @@ public sealed class TextModelTests
     [InlineData(ItemTextInput.Both)]
     public void ContentTwoTowerWithTextVectors_ExportMatchesTheForwardPass(ItemTextInput text)
     {
-        // Random unit vectors stand in for the encoder: parity does not depend on what they mean.
-        var random = new Random(5);
-        float[] vectors = [.. Enumerable.Range(0, 41 * 8).Select(_ => (float)(random.NextDouble() - 0.5))];
-        ItemContent content = ItemContent.FromArrays([.. Enumerable.Range(0, 41).Select(i => i == 0 ? Array.Empty<int>() : [i % 2])], 2,
-            [.. Enumerable.Range(0, 41 * 2).Select(t => t % 2 == 0 ? 2 + (t % 7) : 0)], 2, vocabulary: 10).WithTextVectors(vectors, 8);
-        using var model = new ContentTwoTower(61, content, 16, seed: 2, text);
+        using var model = new ContentTwoTower(61, RandomTextContent(5), 16, seed: 2, text);
         RandomizeAll(model);
 
         AssertParity(model, ContentTwoTowerExporter.Export(model));
+    }
+
+    /// <summary>41 items with genres, tokens and random 8-wide vectors: parity does not depend on what they mean.</summary>
+    private static ItemContent RandomTextContent(int seed)
+    {
+        var random = new Random(seed);
+        float[] vectors = [.. Enumerable.Range(0, 41 * 8).Select(_ => (float)(random.NextDouble() - 0.5))];
+        return ItemContent.FromArrays([.. Enumerable.Range(0, 41).Select(i => i == 0 ? Array.Empty<int>() : [i % 2])], 2,
+            [.. Enumerable.Range(0, 41 * 2).Select(t => t % 2 == 0 ? 2 + (t % 7) : 0)], 2, vocabulary: 10).WithTextVectors(vectors, 8);
+    }
+
+    private static string[] OnnxInputs(byte[] onnx)
+    {
+        using var session = Serving.Runtime.OnnxSessionFactory.Create(onnx, Serving.Runtime.ExecutionProvider.Cpu);
+        return [.. session.InputMetadata.Keys];
+    }
+
+    [Theory]
+    [InlineData(ItemTextInput.Vectors)]
+    [InlineData(ItemTextInput.Both)]
+    public void DcnV2WithTextVectors_ExportMatchesTheForwardPass(ItemTextInput text)
+    {
+        using var model = new DcnV2(61, 41, RandomTextContent(7), 16, seed: 2, text);
+        RandomizeAll(model);
+
+        byte[] onnx = DcnV2Exporter.Export(model);
+
+        AssertParity(model, onnx);
+        Assert.Equal(ContentTwoTowerExporter.Inputs(model.Content).Select(i => i.Name), OnnxInputs(onnx));
     }
 
     [Fact]

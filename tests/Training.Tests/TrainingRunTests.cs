@@ -58,7 +58,7 @@ public sealed class TrainingRunTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<DatasetException>(() => TrainAsync("bert4rec"));
 
-        Assert.Equal("Unknown model 'bert4rec' for training. Trainable models: bpr, ranknet, neumf, dcn, content, content-text, text, multdae, sasrec, ease, itemknn.", error.Message);
+        Assert.Equal("Unknown model 'bert4rec' for training. Trainable models: bpr, ranknet, neumf, dcn, dcn-text, content, content-text, text, multdae, sasrec, ease, itemknn.", error.Message);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -26,7 +26,7 @@ internal sealed class DatasetOptions
 
     public Option<string?> Items { get; } = new("--items")
     {
-        Description = "Item metadata file for csv/parquet datasets (id column plus title, genres, tags/text).",
+        Description = "Item metadata file (id column plus title, genres, tags/text); with a MovieLens folder it adds to the metadata found there.",
     };
 
     public Option<string> Split { get; } = new("--split")

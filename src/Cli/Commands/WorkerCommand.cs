@@ -63,5 +63,5 @@ internal static class WorkerCommand
 
     /// <summary>The three stage handlers over <paramref name="storage"/>.</summary>
     public static IPipelineStage[] Stages(PipelineStorage storage) =>
-        [new PrepareStage(storage, Training.NeuralArchitectures.Plannable), new TrainStage(storage), new EvaluateStage(storage)];
+        [new PrepareStage(storage, Training.NeuralArchitectures.Trainable), new TrainStage(storage), new EvaluateStage(storage)];
 }

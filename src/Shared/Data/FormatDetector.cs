@@ -69,6 +69,13 @@ internal static class FormatDetector
         };
 
         RequireBytes(layout.InteractionsFile);
+        if (itemsFile is not null && format is not (DatasetFormat.Csv or DatasetFormat.Parquet))
+        {
+            // An items file given with a MovieLens or sequence layout adds to (and, item by item, overrides) the
+            // metadata found beside the data, rather than being ignored.
+            layout = layout with { ItemSources = [.. layout.ItemSources, .. GenericItems(itemsFile)] };
+        }
+
         return layout;
     }
 

@@ -124,7 +124,12 @@ public static class ExperimentRunner
             {
                 progress?.Report(new ExperimentProgress("tuning", descriptor.Name));
                 tuningData ??= TuningData(train, validation, spec.Users.Size, spec.Items.Size);
-                (ModelSetting best, tuning) = HyperparameterSearch.Select(descriptor, tuningData.Value.Fit, tuningData.Value.Validation, options.K, cancellationToken);
+                if (descriptor.UsesContent)
+                {
+                    content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken);
+                }
+
+                (ModelSetting best, tuning) = HyperparameterSearch.Select(descriptor, tuningData.Value.Fit, tuningData.Value.Validation, options.K, cancellationToken, content);
                 create = best.Create;
             }
 

@@ -1,4 +1,5 @@
 using Recsys.Evaluation;
+using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 
@@ -11,17 +12,18 @@ public sealed record TuningOutcome(string Selected, string Metric, IReadOnlyDict
 internal static class HyperparameterSearch
 {
     public static (ModelSetting Best, TuningOutcome Outcome) Select(
-        ModelDescriptor model, InteractionMatrix fit, PreparedSplit validation, int k, CancellationToken cancellationToken)
+        ModelDescriptor model, InteractionMatrix fit, PreparedSplit validation, int k, CancellationToken cancellationToken, ItemContent? content = null)
     {
         string metric = MetricNames.Ndcg(k);
         double Score(IRecommender fitted) =>
             RankingEvaluator.Evaluate(fitted, fit, validation, k, cancellationToken: cancellationToken).Metrics[metric];
 
-        SettingSearch found = model.Search is { } search ? search(fit, Score, cancellationToken) : Grid(model.Grid, fit, Score, cancellationToken);
+        SettingSearch found = model.Search is { } search ? search(fit, Score, cancellationToken) : Grid(model.Grid, fit, content, Score, cancellationToken);
         return (found.Best, new TuningOutcome(found.Best.Label, metric, found.Trials));
     }
 
-    private static SettingSearch Grid(IReadOnlyList<ModelSetting> grid, InteractionMatrix fit, Func<IRecommender, double> score, CancellationToken cancellationToken)
+    private static SettingSearch Grid(
+        IReadOnlyList<ModelSetting> grid, InteractionMatrix fit, ItemContent? content, Func<IRecommender, double> score, CancellationToken cancellationToken)
     {
         var trials = new Dictionary<string, double>(StringComparer.Ordinal);
         ModelSetting? best = null;
@@ -29,6 +31,11 @@ internal static class HyperparameterSearch
         foreach (ModelSetting setting in grid)
         {
             IRecommender candidate = setting.Create();
+            if (candidate is IContentAware aware && content is not null)
+            {
+                aware.UseContent(content);
+            }
+
             candidate.Fit(fit, cancellationToken);
             double value = score(candidate);
             trials[setting.Label] = value;

@@ -24,7 +24,7 @@ public static class PipelineRegistration
         services.TryAddSingleton(sp => new PipelineStorage(
             sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<TableServiceClient>()));
         services.TryAddSingleton<IPipelineSender>(sp => sp.GetRequiredService<PipelineStorage>());
-        services.AddSingleton<IPipelineStage>(sp => new PrepareStage(sp.GetRequiredService<PipelineStorage>(), sp.GetService<TrainableArchitectures>()?.Names));
+        services.AddSingleton<IPipelineStage>(sp => new PrepareStage(sp.GetRequiredService<PipelineStorage>(), sp.GetService<TrainableArchitectures>()));
         services.AddSingleton<IPipelineStage>(sp => new EvaluateStage(sp.GetRequiredService<PipelineStorage>(), logger: sp.GetRequiredService<ILogger<EvaluateStage>>()));
         services.TryAddSingleton(sp =>
         {

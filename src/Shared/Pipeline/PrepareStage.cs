@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Recsys.Data;
 using Recsys.Preparation;
 using Recsys.Storage;
+using Recsys.Text;
 
 namespace Recsys.Pipeline;
 
@@ -17,10 +18,13 @@ public sealed class PrepareStage : IPipelineStage
     public const string StageKey = "prepare";
 
     private readonly PipelineStorage _storage;
-    private readonly IReadOnlyCollection<string>? _trainable;
+    private readonly TrainableArchitectures? _trainable;
 
-    /// <param name="trainable">The architectures the train stage knows; a plan naming another fails here, before prepare runs.</param>
-    public PrepareStage(PipelineStorage storage, IReadOnlyCollection<string>? trainable = null)
+    /// <param name="trainable">
+    /// The architectures the train stage knows; a plan naming another fails here, before prepare runs. A plan naming
+    /// one that reads item text gets the item text vectors encoded here, once, beside the prepared dataset.
+    /// </param>
+    public PrepareStage(PipelineStorage storage, TrainableArchitectures? trainable = null)
     {
         _storage = storage;
         _trainable = trainable;
@@ -71,6 +75,7 @@ public sealed class PrepareStage : IPipelineStage
 
             var output = new BlobPreparedOutput(_storage.Container(PipelineStorage.Prepared), message.Dataset);
             PrepareResult result = await DatasetPreparer.PrepareAsync(options, output, cancellationToken: cancellationToken);
+            TextVectorInfo? text = await EncodeTextAsync(message with { ContentHash = result.ContentHash }, plan, Path.Combine(temp, "prepared"), cancellationToken);
             await _storage.Jobs.CompleteAsync(message.JobId, StageKey, new Dictionary<string, object>
             {
                 ["contentHash"] = result.ContentHash,
@@ -80,6 +85,7 @@ public sealed class PrepareStage : IPipelineStage
                 ["items"] = result.Stats.Items,
                 ["rejected"] = result.Stats.Rows.Rejected,
                 ["models"] = plan.Models.Select(m => m.Architecture).ToArray(),
+                ["itemsWithText"] = text?.ItemsWithText ?? 0,
             }, cancellationToken);
             return FanOut(message, plan, result.ContentHash);
         }
@@ -95,6 +101,47 @@ public sealed class PrepareStage : IPipelineStage
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Encodes the items' text into <c>prepared/{name}/{contentHash}/</c> when the plan names a model that reads it
+    /// and the vectors there are missing or from another encoder version; the info file is uploaded last, so its
+    /// presence means the vectors are whole. The machine's vector cache means a second job encodes nothing.
+    /// </summary>
+    private async Task<TextVectorInfo?> EncodeTextAsync(PipelineMessage prepared, TrainingPlan plan, string folder, CancellationToken cancellationToken)
+    {
+        string[] readers = [.. plan.Models.Select(m => m.Architecture).Where(a => _trainable?.ReadText.Contains(a, StringComparer.OrdinalIgnoreCase) == true)];
+        if (readers.Length == 0)
+        {
+            return null;
+        }
+
+        BlobContainerClient container = _storage.Container(PipelineStorage.Prepared);
+        string prefix = $"{prepared.Dataset}/{prepared.ContentHash}";
+        BlobClient infoBlob = container.GetBlobClient($"{prefix}/{ItemTextVectors.InfoFile}");
+        if (await infoBlob.ExistsAsync(cancellationToken)
+            && JsonSerializer.Deserialize<TextVectorInfo>((await infoBlob.DownloadContentAsync(cancellationToken)).Value.Content.ToString(), Features.FeatureSpec.JsonOptions) is { } stored
+            && stored.Encoder == MiniLmEncoder.ModelName && stored.EncoderVersion == MiniLmEncoder.CurrentVersion)
+        {
+            return stored;
+        }
+
+        await _storage.Jobs.ProgressAsync(prepared.JobId, StageKey, $"encoding item text for {string.Join(", ", readers)}", cancellationToken);
+        string local = await _storage.DownloadPreparedAsync(prepared, folder, cancellationToken);
+        TextVectorInfo info;
+        using (var encoder = new MiniLmEncoder())
+        {
+            info = await ItemTextVectors.BuildAsync(local, encoder, ItemTextVectors.DefaultCache, cancellationToken: cancellationToken)
+                ?? throw new DatasetException(
+                    $"The plan names {string.Join(", ", readers)}, which read item text, and no item of datasets/{prepared.Dataset} has any (titles, genres, tags or prepare.items).");
+        }
+
+        foreach (string file in (string[])[ItemTextVectors.VectorsFile, ItemTextVectors.InfoFile])
+        {
+            await container.GetBlobClient($"{prefix}/{file}").UploadAsync(Path.Combine(local, file), overwrite: true, cancellationToken);
+        }
+
+        return info;
     }
 
     private async Task<TrainingPlan> ReadPlanAsync(PipelineMessage message, CancellationToken cancellationToken)
@@ -114,7 +161,7 @@ public sealed class PrepareStage : IPipelineStage
 
             if (_trainable is not null)
             {
-                plan.RequireTrainable(_trainable);
+                plan.RequireTrainable(_trainable.Names);
             }
 
             return plan;

@@ -19,6 +19,9 @@ public sealed record ModelDescriptor(string Name, string Description, Func<IReco
 
     public bool IsTunable => Grid.Count > 0 || Search is not null;
 
+    /// <summary>Learns from item content: an experiment hands each instance it fits, tuning ones included, the items' content.</summary>
+    public bool UsesContent { get; init; }
+
     /// <summary>Reads the items' sentence-encoder vectors: an experiment encodes them after preparing.</summary>
     public bool UsesTextVectors { get; init; }
 }

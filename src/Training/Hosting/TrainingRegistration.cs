@@ -9,7 +9,7 @@ public static class TrainingRegistration
     /// <param name="onEpoch">Called on the training thread after each epoch (a console line, say); storing the checkpoint does not wait for it.</param>
     public static IServiceCollection AddRecsysTraining(this IServiceCollection services, Action<PipelineMessage, Recsys.Training.Trainer.EpochReport>? onEpoch = null)
     {
-        services.AddSingleton(new TrainableArchitectures(Recsys.Training.NeuralArchitectures.Plannable));
+        services.AddSingleton(Recsys.Training.NeuralArchitectures.Trainable);
         services.AddSingleton<IPipelineStage>(sp => new TrainStage(sp.GetRequiredService<PipelineStorage>(), onEpoch: onEpoch));
         return services;
     }

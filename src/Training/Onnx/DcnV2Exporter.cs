@@ -6,7 +6,8 @@ namespace Recsys.Training.Onnx;
 
 /// <summary>
 /// Writes DCN-v2 as an ONNX graph over (user, item) pairs. Item content is fixed per item, so the content
-/// tower's output for every catalogue item is stored as one table and looked up like an embedding; the cross
+/// tower's output for every catalogue item is stored as one table and looked up like an embedding (plus the
+/// projected <c>item_text</c> input where the tower reads sentence-encoder vectors); the cross
 /// layers (x₀ ⊙ (W x + b) + x) and the ReLU MLP follow, then σ(logit).
 /// </summary>
 internal static class DcnV2Exporter
@@ -22,7 +23,7 @@ internal static class DcnV2Exporter
         [
             pair.Lookup("users", PairGraph.Values(model.Users.weight!), d, byUser: true),
             pair.Lookup("items", PairGraph.Values(model.Items.weight!), d, byUser: false),
-            pair.Lookup("item_content", model.Content.AllVectors(), d, byUser: false),
+            pair.ItemContent(model.Content),
         ], "x0", new OnnxAttribute("axis", Int: 1));
 
         string x = x0;

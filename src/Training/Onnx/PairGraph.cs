@@ -1,3 +1,4 @@
+using Recsys.Training.Models;
 using TorchSharp.Modules;
 
 namespace Recsys.Training.Onnx;
@@ -36,6 +37,31 @@ internal sealed class PairGraph
     {
         _graph.AddInitializer(table, values, values.Length / d, d);
         return _graph.AddNode("Gather", [table, byUser ? MatrixFactorizationExporter.UserInput : MatrixFactorizationExporter.ItemInput], $"{table}_rows", new OnnxAttribute("axis", Int: 0));
+    }
+
+    /// <summary>
+    /// Each item's content vector: its row of the content tower's table and, for a tower that reads sentence-encoder
+    /// vectors, plus the projection of the <c>item_text</c> input [batch, text width]. An item outside the catalogue
+    /// (index 0, a zero row) is then placed by its text alone, and a known item sent zeros scores as before.
+    /// </summary>
+    public string ItemContent(ContentTower content)
+    {
+        long d = content.Dimensions;
+        string item = Lookup("item_content", content.AllVectors(), d, byUser: false);
+        if (content.TextProjection is not { } projection)
+        {
+            return item;
+        }
+
+        long width = projection.weight!.shape[1];
+        _graph.AddInput(ContentTwoTowerExporter.TextInput, OnnxElementType.Float, OnnxDim.Dynamic("batch"), OnnxDim.Fixed(width));
+        using (Tensor transposed = projection.weight!.t())
+        {
+            _graph.AddInitializer("text_projection", Values(transposed), width, d);
+        }
+
+        string projected = _graph.AddNode("MatMul", [ContentTwoTowerExporter.TextInput, "text_projection"], "item_text_projected");
+        return _graph.AddNode("Add", [item, projected], "item_vector");
     }
 
     /// <summary>y = x·Wᵀ + b for a TorchSharp linear layer.</summary>

@@ -1,4 +1,5 @@
 using Recsys.Experiments;
+using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Testing;
@@ -30,6 +31,37 @@ public sealed class TuningTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithTune_HandsTheItemContentToEveryTrialOfAContentModel()
+    {
+        int made = 0;
+        ModelSetting Setting(int genre) => new($"genre={genre}", () =>
+        {
+            made++;
+            return new GenreRecommender(genre);
+        });
+        var descriptor = new ModelDescriptor("genre", "Popular items of one genre first.", () => new GenreRecommender(0))
+        {
+            UsesContent = true,
+            Grid = [Setting(1), Setting(8)],
+        };
+
+        ExperimentResult result = await ExperimentRunner.RunAsync(new ExperimentOptions
+        {
+            Dataset = new PrepareOptions { Dataset = TestData.MovieLens100K },
+            Protocol = Protocol.Recommenders,
+            Models = [descriptor],
+            Output = _temp.Path,
+            Tune = true,
+        }, cancellationToken: TestContext.Current.CancellationToken);
+
+        // Both trials fitted (each would throw without content), the chosen one refitted; their scores differ.
+        Assert.Equal(3, made);
+        TuningOutcome tuning = result.Runs[0].Tuning!;
+        Assert.NotEqual(tuning.Trials["genre=1"], tuning.Trials["genre=8"]);
+        Assert.Equal(tuning.Trials.MaxBy(t => t.Value).Key, tuning.Selected);
+    }
+
+    [Fact]
     public void Carve_HoldsOutAShareOfEachUserAndKeepsOneToFit()
     {
         int[] users = [.. Enumerable.Range(1, 5).SelectMany(u => Enumerable.Repeat(u, u * 4)), 9];
@@ -50,4 +82,30 @@ public sealed class TuningTests : IDisposable
     }
 
     public void Dispose() => _temp.Dispose();
+
+    /// <summary>Popularity, with the items of one genre lifted above the rest; it cannot fit without content.</summary>
+    private sealed class GenreRecommender(int genre) : IRecommender, IContentAware
+    {
+        private readonly PopularityRecommender _popularity = new();
+        private ItemContent? _content;
+
+        public string Name => "genre";
+
+        public void UseContent(ItemContent content) => _content = content;
+
+        public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
+        {
+            _ = _content ?? throw new InvalidOperationException("fitted without the item content");
+            _popularity.Fit(train, cancellationToken);
+        }
+
+        public void Score(int user, Span<float> scores)
+        {
+            _popularity.Score(user, scores);
+            for (int i = 0; i < scores.Length; i++)
+            {
+                scores[i] += _content!.Genres[i].Contains(genre) ? 1e6f : 0;
+            }
+        }
+    }
 }

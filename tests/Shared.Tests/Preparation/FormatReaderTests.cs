@@ -131,6 +131,20 @@ public sealed class FormatReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Prepare_MovieLensFolderWithAnItemsFile_ReadsTheItemsFileToo()
+    {
+        // A MovieLens-latest folder without movies.csv: the items file is the only metadata, and is not ignored.
+        string folder = Path.GetDirectoryName(_temp.Write("latest/ratings.csv", "userId,movieId,rating,timestamp\n1,10,4,5\n1,20,3,6\n2,10,5,7\n"))!;
+        string items = _temp.Write("extra.csv", "movieId,title\n10,Rockets to Mars\n20,A Summer Wedding\n");
+
+        PrepareResult result = await PrepareAsync(new PrepareOptions { Dataset = folder, ItemsFile = items });
+
+        Assert.Equal(2, result.Stats.ItemsWithMetadata);
+        var columns = await PreparedDatasetReader.ReadTextColumnsAsync(Output, PreparedFiles.Items, TestContext.Current.CancellationToken);
+        Assert.Contains("A Summer Wedding", columns["title"]);
+    }
+
+    [Fact]
     public void Encode_TitleWithUnknownWords_UsesTheSpecsIndicesAndPadding()
     {
         var spec = new Features.TextFeatureSpec { MaxTokens = 5, Vocabulary = ["<pad>", "<unk>", "toy", "story"] };
