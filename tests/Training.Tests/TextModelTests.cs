@@ -1,4 +1,5 @@
 using Recsys.Features;
+using Recsys.Preparation;
 using Recsys.Recommenders;
 using Recsys.Text;
 using Recsys.Training.Models;
@@ -49,6 +50,60 @@ public sealed class TextModelTests
         model.Fit(data, TestContext.Current.CancellationToken);
 
         AssertColdItemsRankedByContent(model, data.Items);
+    }
+
+    [Fact]
+    public void TextTwoTower_PlacesUsersWithNoInteractions_ByTheTextTheyWrote()
+    {
+        // Users 1..30 like the space items, 31..60 the love stories; each wrote tags saying so. Users 1..5 and
+        // 31..35 have no interactions at all: only their text can place them.
+        bool IsColdUser(int user) => (user - 1) % 30 < 5;
+        InteractionMatrix all = WarmOnly();
+        PreparedSplit rows = all.ToSplit();
+        int[] keep = [.. Enumerable.Range(0, rows.Count).Where(r => !IsColdUser(rows.Users[r]))];
+        var data = InteractionMatrix.FromSplit(
+            new PreparedSplit([.. keep.Select(r => rows.Users[r])], [.. keep.Select(r => rows.Items[r])], [.. keep.Select(r => rows.Labels[r])], new long[keep.Length]),
+            all.Users, all.Items);
+        string[] space = ["sci-fi, aliens", "space opera, starships", "robots, Mars", "astronauts, science fiction", "galaxies, space battles"];
+        string[] romance = ["romance, weddings", "love stories, Paris", "romantic comedy, first dates", "couples, summer love", "chick flick, love"];
+        string[] texts = [.. Enumerable.Range(1, all.Users - 1).Select(u => u <= 30 ? space[u % 5] : romance[u % 5])];
+        using var encoder = new MiniLmEncoder(preferGpu: false);
+        float[] userVectors = new float[all.Users * MiniLmEncoder.Dimensions];
+        float[][] encoded = encoder.Encode(texts, TestContext.Current.CancellationToken);
+        for (int u = 1; u < all.Users; u++)
+        {
+            encoded[u - 1].CopyTo(userVectors, u * MiniLmEncoder.Dimensions);
+        }
+
+        var options = NeuralDefaults.For("text") with { Epochs = 30, Dimensions = 16, LearningRate = 0.01f, Patience = 30, PreferCuda = false };
+        using var model = new NeuralRecommender("text", options);
+        model.UseContent(TextOnlyContent().WithUserTextVectors(userVectors));
+        model.Fit(data, TestContext.Current.CancellationToken);
+
+        float[] scores = new float[all.Items];
+        int placed = 0;
+        foreach (int user in Enumerable.Range(1, 60).Where(IsColdUser))
+        {
+            model.Score(user, scores);
+            (int from, int to) own = user <= 30 ? (1, PerCluster) : (PerCluster + 1, 2 * PerCluster);
+            double ownMean = Enumerable.Range(own.from, PerCluster).Average(i => scores[i]);
+            double otherMean = Enumerable.Range(1, 2 * PerCluster).Where(i => i < own.from || i > own.to).Average(i => scores[i]);
+            placed += ownMean > otherMean ? 1 : 0;
+        }
+
+        Assert.True(placed >= 9, $"{placed} of 10 users with no interactions were placed with their own group by their text");
+    }
+
+    [Fact]
+    public void ContentTwoTowerWithUserText_ExportMatchesTheForwardPass()
+    {
+        var random = new Random(9);
+        float[] users = [.. Enumerable.Range(0, 61 * 8).Select(_ => (float)(random.NextDouble() - 0.5))];
+        using var model = new ContentTwoTower(61, RandomTextContent(5).WithUserTextVectors(users), 16, seed: 2, ItemTextInput.Both);
+        Assert.NotNull(model.Users.TextProjection);
+        RandomizeAll(model);
+
+        AssertParity(model, ContentTwoTowerExporter.Export(model));
     }
 
     [Fact]

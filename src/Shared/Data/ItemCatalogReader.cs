@@ -7,6 +7,7 @@ namespace Recsys.Data;
 internal sealed class ItemCatalogReader
 {
     private readonly Dictionary<string, ItemInfo> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _userTags = new(StringComparer.Ordinal);
     private readonly Action<string, long, RejectReason, ReadOnlySpan<byte>> _reject;
     private readonly int _maxLineBytes;
 
@@ -17,6 +18,9 @@ internal sealed class ItemCatalogReader
     }
 
     public IReadOnlyDictionary<string, ItemInfo> Items => _items;
+
+    /// <summary>The tags each user wrote (MovieLens tag files), by user id, each tag once, in file order.</summary>
+    public IReadOnlyDictionary<string, List<string>> UserTags => _userTags;
 
     /// <summary>MovieLens 100K <c>u.item</c>: latin-1, <c>|</c>-separated, 19 genre flags after five fields.</summary>
     public void ReadMovieLens100KItems(string path, IReadOnlyList<string> genreNames)
@@ -72,9 +76,25 @@ internal sealed class ItemCatalogReader
         {
             string tag = Decode(fields.Field(line, 2)).Trim();
             ItemInfo info = Get(Decode(fields.Field(line, 1)));
-            if (tag.Length > 0 && !info.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            if (tag.Length == 0)
+            {
+                return;
+            }
+
+            if (!info.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
             {
                 info.Tags.Add(tag);
+            }
+
+            string user = Decode(fields.Field(line, 0)).Trim();
+            if (!_userTags.TryGetValue(user, out List<string>? written))
+            {
+                _userTags[user] = written = [];
+            }
+
+            if (!written.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            {
+                written.Add(tag);
             }
         });
     }

@@ -45,6 +45,18 @@ public sealed class ItemContent
             ? new(Items, GenreCount, MaxTokens, Vocabulary, [.. Genres], Tokens.ToArray()) { TextVectors = vectors, TextDimensions = dimensions }
             : throw new ArgumentException($"Text vectors must be {Items} items × {dimensions} dimensions, not {vectors.Length} values.", nameof(vectors));
 
+    /// <summary>
+    /// Vectors of the text each user wrote (their own tags), users × <see cref="TextDimensions"/>, by the encoder of
+    /// <see cref="TextVectors"/>; zero rows for users who wrote none. Null when the dataset has no user text.
+    /// </summary>
+    public float[]? UserTextVectors { get; private init; }
+
+    /// <summary>The same content with the users' text vectors (after <see cref="WithTextVectors"/>, whose width they share).</summary>
+    public ItemContent WithUserTextVectors(float[] vectors) =>
+        TextVectors is not null && vectors.Length > 0 && vectors.Length % TextDimensions == 0
+            ? new(Items, GenreCount, MaxTokens, Vocabulary, [.. Genres], Tokens.ToArray()) { TextVectors = TextVectors, TextDimensions = TextDimensions, UserTextVectors = vectors }
+            : throw new ArgumentException($"User text vectors need item text vectors first and must be users × {TextDimensions} values, not {vectors.Length}.", nameof(vectors));
+
     /// <summary>Content from arrays: genre indices per item and <paramref name="maxTokens"/> token indices per item.</summary>
     public static ItemContent FromArrays(int[][] genres, int genreCount, int[] tokens, int maxTokens, int vocabulary)
     {
@@ -86,8 +98,13 @@ public sealed class ItemContent
         }
 
         var content = new ItemContent(items, spec.Genres.Count, width, spec.Text.Vocabulary.Count, genres, tokens);
-        return textVectors
-            ? content.WithTextVectors(await Text.ItemTextVectors.ReadAsync(preparedFolder, Text.MiniLmEncoder.ModelName, Text.MiniLmEncoder.CurrentVersion, cancellationToken), Text.MiniLmEncoder.Dimensions)
-            : content;
+        if (!textVectors)
+        {
+            return content;
+        }
+
+        content = content.WithTextVectors(
+            await Text.ItemTextVectors.ReadAsync(preparedFolder, Text.MiniLmEncoder.ModelName, Text.MiniLmEncoder.CurrentVersion, cancellationToken), Text.MiniLmEncoder.Dimensions);
+        return await Text.ItemTextVectors.ReadUsersAsync(preparedFolder, cancellationToken) is { } users ? content.WithUserTextVectors(users) : content;
     }
 }

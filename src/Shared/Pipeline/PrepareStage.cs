@@ -136,8 +136,13 @@ public sealed class PrepareStage : IPipelineStage
                     $"The plan names {string.Join(", ", readers)}, which read item text, and no item of datasets/{prepared.Dataset} has any (titles, genres, tags or prepare.items).");
         }
 
-        foreach (string file in (string[])[ItemTextVectors.VectorsFile, ItemTextVectors.InfoFile])
+        foreach (string file in (string[])[ItemTextVectors.VectorsFile, ItemTextVectors.UserVectorsFile, ItemTextVectors.InfoFile])
         {
+            if (!File.Exists(Path.Combine(local, file)))
+            {
+                continue; // no user-written text
+            }
+
             await container.GetBlobClient($"{prefix}/{file}").UploadAsync(Path.Combine(local, file), overwrite: true, cancellationToken);
         }
 

@@ -190,9 +190,14 @@ public static class DatasetPreparer
 
         progress?.Report("writing vocabularies and item features");
         long rejectedBeforeMetadata = quarantine.Total;
-        IReadOnlyDictionary<string, ItemInfo> catalogue = ReadCatalogue(layout, options.MaxLineBytes, quarantine);
+        ItemCatalogReader catalogue = ReadCatalogue(layout, options.MaxLineBytes, quarantine);
         await WriteUsersAsync(Path.Combine(staging, PreparedFiles.Users), userIds, cancellationToken);
-        ItemFeatures features = await WriteItemsAsync(Path.Combine(staging, PreparedFiles.Items), itemIds, catalogue, cancellationToken);
+        if (catalogue.UserTags.Count > 0)
+        {
+            await WriteUserTextAsync(Path.Combine(staging, PreparedFiles.UserText), userIds, catalogue.UserTags, cancellationToken);
+        }
+
+        ItemFeatures features = await WriteItemsAsync(Path.Combine(staging, PreparedFiles.Items), itemIds, catalogue.Items, cancellationToken);
 
         bool isImplicit = options.ImplicitAll || options.ImplicitMinRating is not null || !hasRating;
         var spec = new FeatureSpec
@@ -383,7 +388,7 @@ public static class DatasetPreparer
         return end;
     }
 
-    private static IReadOnlyDictionary<string, ItemInfo> ReadCatalogue(DatasetLayout layout, int maxLineBytes, QuarantineWriter quarantine)
+    private static ItemCatalogReader ReadCatalogue(DatasetLayout layout, int maxLineBytes, QuarantineWriter quarantine)
     {
         var reader = new ItemCatalogReader(maxLineBytes, quarantine.Write);
         IReadOnlyList<string> genres100K = layout.ItemSources.FirstOrDefault(s => s.Kind == ItemSourceKind.MovieLens100KGenres) is { } g
@@ -403,7 +408,7 @@ public static class DatasetPreparer
             }
         }
 
-        return reader.Items;
+        return reader;
     }
 
     private static async Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken)
@@ -415,6 +420,21 @@ public static class DatasetPreparer
         using ParquetRowGroupWriter group = writer.CreateRowGroup();
         await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, userIds.Length - 1).ToArray()), null, null, cancellationToken);
         await group.WriteAsync(id, userIds[1..], null);
+    }
+
+    /// <summary>
+    /// Each user's own tags, joined by '|' (empty for users who wrote none), for indices 1..N; tags by users who
+    /// have no interactions left are dropped with them.
+    /// </summary>
+    private static async Task WriteUserTextAsync(string path, string[] userIds, IReadOnlyDictionary<string, List<string>> tags, CancellationToken cancellationToken)
+    {
+        var index = new DataField<int>("index");
+        var text = new DataField<string>("tags");
+        await using var stream = File.Create(path);
+        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, text), stream, cancellationToken: cancellationToken);
+        using ParquetRowGroupWriter group = writer.CreateRowGroup();
+        await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, userIds.Length - 1).ToArray()), null, null, cancellationToken);
+        await group.WriteAsync(text, userIds[1..].Select(u => tags.TryGetValue(u, out List<string>? written) ? string.Join('|', written) : string.Empty).ToArray(), null);
     }
 
     private sealed record ItemFeatures(IReadOnlyList<string> Genres, IReadOnlyList<string> TextVocabulary, int ItemsWithMetadata);

@@ -8,6 +8,9 @@ public static class PreparedFiles
     public const string Test = "test.parquet";
     public const string Users = "users.parquet";
     public const string Items = "items.parquet";
+
+    /// <summary>Text the users wrote themselves (MovieLens tags), only where the dataset has some; never part of a model package.</summary>
+    public const string UserText = "user-text.parquet";
     public const string Spec = "spec.json";
 
     /// <summary>Written last: its presence is what marks a prepared dataset as complete.</summary>

@@ -9,7 +9,15 @@ using Recsys.Preparation;
 namespace Recsys.Text;
 
 /// <summary>Which encoder produced a prepared dataset's item text vectors, over which texts.</summary>
-public sealed record TextVectorInfo(string Encoder, string EncoderVersion, int Dimensions, int Items, int ItemsWithText, string TextHash);
+public sealed record TextVectorInfo(string Encoder, string EncoderVersion, int Dimensions, int Items, int ItemsWithText, string TextHash)
+{
+    /// <summary>Users with vectors of their own text (0 when the dataset has no user-written text).</summary>
+    public int Users { get; init; }
+
+    public int UsersWithText { get; init; }
+
+    public string? UserTextHash { get; init; }
+}
 
 /// <summary>
 /// Each item's text (title, genres, tags or description, as the prepared items file has them) encoded once by a
@@ -22,6 +30,12 @@ public static class ItemTextVectors
 {
     public const string VectorsFile = "item-text.f32";
     public const string InfoFile = "item-text.json";
+
+    /// <summary>The users' own text (<see cref="PreparedFiles.UserText"/>) encoded the same way, users × dimensions, where the dataset has some.</summary>
+    public const string UserVectorsFile = "user-text.f32";
+
+    /// <summary>A prolific tagger's text is cut here: the encoder reads its first 256 word pieces only.</summary>
+    private const int MaxUserTextLength = 1000;
 
     private const int BatchSize = 64;
 
@@ -39,35 +53,59 @@ public static class ItemTextVectors
     {
         FeatureSpec spec = await PreparedDatasetReader.ReadSpecAsync(preparedFolder, cancellationToken);
         string[] texts = Texts(await PreparedDatasetReader.ReadTextColumnsAsync(preparedFolder, PreparedFiles.Items, cancellationToken), spec.Items.Size);
-        int[] withText = [.. Enumerable.Range(1, texts.Length - 1).Where(i => texts[i].Length > 0)];
+        int[] withText = WithText(texts);
         if (withText.Length == 0)
         {
             return null;
         }
 
-        var info = new TextVectorInfo(encoder.Name, encoder.Version, encoder.Dimensions, texts.Length, withText.Length, Hash(encoder, texts));
-        string? cached = cacheFolder is null ? null : Path.Combine(cacheFolder, $"{info.Encoder}-{info.TextHash}{Path.GetExtension(VectorsFile)}");
-        string target = Path.Combine(preparedFolder, VectorsFile);
-        if (cached is not null && File.Exists(cached))
+        var info = new TextVectorInfo(encoder.Name, encoder.Version, encoder.Dimensions, texts.Length, withText.Length,
+            await WriteVectorsAsync(encoder, texts, withText, Path.Combine(preparedFolder, VectorsFile), cacheFolder, progress, cancellationToken));
+        if (File.Exists(Path.Combine(preparedFolder, PreparedFiles.UserText)))
         {
-            File.Copy(cached, target, overwrite: true);
-        }
-        else
-        {
-            float[] vectors = Encode(encoder, texts, withText, progress, cancellationToken);
-            await File.WriteAllBytesAsync(target, MemoryMarshal.AsBytes(vectors.AsSpan()).ToArray(), cancellationToken);
-            if (cached is not null)
+            string[] userTexts = UserTexts(await PreparedDatasetReader.ReadTextColumnsAsync(preparedFolder, PreparedFiles.UserText, cancellationToken), spec.Users.Size);
+            int[] usersWithText = WithText(userTexts);
+            if (usersWithText.Length > 0)
             {
-                Directory.CreateDirectory(cacheFolder!);
-                string partial = cached + ".partial";
-                File.Copy(target, partial, overwrite: true);
-                File.Move(partial, cached, overwrite: true); // a cache file is whole or absent
+                info = info with
+                {
+                    Users = userTexts.Length,
+                    UsersWithText = usersWithText.Length,
+                    UserTextHash = await WriteVectorsAsync(encoder, userTexts, usersWithText, Path.Combine(preparedFolder, UserVectorsFile), cacheFolder, null, cancellationToken),
+                };
             }
         }
 
         await File.WriteAllTextAsync(Path.Combine(preparedFolder, InfoFile), JsonSerializer.Serialize(info, FeatureSpec.JsonOptions), cancellationToken);
         return info;
     }
+
+    /// <summary>Encodes <paramref name="texts"/> (or takes them from the cache) into <paramref name="target"/>; returns the texts' hash.</summary>
+    private static async Task<string> WriteVectorsAsync(
+        ITextEncoder encoder, string[] texts, int[] withText, string target, string? cacheFolder, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        string hash = Hash(encoder, texts);
+        string? cached = cacheFolder is null ? null : Path.Combine(cacheFolder, $"{encoder.Name}-{hash}{Path.GetExtension(VectorsFile)}");
+        if (cached is not null && File.Exists(cached))
+        {
+            File.Copy(cached, target, overwrite: true);
+            return hash;
+        }
+
+        float[] vectors = Encode(encoder, texts, withText, progress, cancellationToken);
+        await File.WriteAllBytesAsync(target, MemoryMarshal.AsBytes(vectors.AsSpan()).ToArray(), cancellationToken);
+        if (cached is not null)
+        {
+            Directory.CreateDirectory(cacheFolder!);
+            string partial = cached + ".partial";
+            File.Copy(target, partial, overwrite: true);
+            File.Move(partial, cached, overwrite: true); // a cache file is whole or absent
+        }
+
+        return hash;
+    }
+
+    private static int[] WithText(string[] texts) => [.. Enumerable.Range(1, texts.Length - 1).Where(i => texts[i].Length > 0)];
 
     public static bool Exists(string preparedFolder) => File.Exists(Path.Combine(preparedFolder, InfoFile));
 
@@ -89,13 +127,55 @@ public static class ItemTextVectors
                 $"The item text vectors were made by {info.Encoder} ({info.EncoderVersion}), not {encoder} ({version}): prepare them again.");
         }
 
-        byte[] bytes = await File.ReadAllBytesAsync(Path.Combine(preparedFolder, VectorsFile), cancellationToken);
-        if (bytes.Length != (long)info.Items * info.Dimensions * sizeof(float))
+        return await ReadFileAsync(Path.Combine(preparedFolder, VectorsFile), info.Items, info.Dimensions, "items", cancellationToken);
+    }
+
+    /// <summary>
+    /// The vectors of the text each user wrote, users × dimensions, when the prepared dataset has any (null
+    /// otherwise); read after <see cref="ReadAsync"/>, which checks the encoder.
+    /// </summary>
+    public static async Task<float[]?> ReadUsersAsync(string preparedFolder, CancellationToken cancellationToken = default)
+    {
+        TextVectorInfo info = JsonSerializer.Deserialize<TextVectorInfo>(await File.ReadAllTextAsync(Path.Combine(preparedFolder, InfoFile), cancellationToken), FeatureSpec.JsonOptions)!;
+        return info.UsersWithText > 0
+            ? await ReadFileAsync(Path.Combine(preparedFolder, UserVectorsFile), info.Users, info.Dimensions, "users", cancellationToken)
+            : null;
+    }
+
+    private static async Task<float[]> ReadFileAsync(string path, int rows, int dimensions, string what, CancellationToken cancellationToken)
+    {
+        byte[] bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        if (bytes.Length != (long)rows * dimensions * sizeof(float))
         {
-            throw new DatasetException($"'{VectorsFile}' holds {bytes.Length:N0} bytes, not {info.Items:N0} items × {info.Dimensions} floats.");
+            throw new DatasetException($"'{Path.GetFileName(path)}' holds {bytes.Length:N0} bytes, not {rows:N0} {what} × {dimensions} floats.");
         }
 
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    /// <summary>One text per user index (index 0 empty): the user's own tags, "tag, tag, …", cut at a whole tag near <see cref="MaxUserTextLength"/>.</summary>
+    internal static string[] UserTexts(IReadOnlyDictionary<string, string[]> columns, int users)
+    {
+        string[] tags = columns.TryGetValue("tags", out string[]? values) ? values : [];
+        string[] texts = new string[users];
+        texts[0] = string.Empty;
+        for (int u = 1; u < users; u++)
+        {
+            var text = new StringBuilder();
+            foreach (string tag in (u - 1 < tags.Length ? tags[u - 1] : string.Empty).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (text.Length + tag.Length + 2 > MaxUserTextLength)
+                {
+                    break;
+                }
+
+                text.Append(text.Length > 0 ? ", " : string.Empty).Append(tag);
+            }
+
+            texts[u] = text.ToString();
+        }
+
+        return texts;
     }
 
     /// <summary>

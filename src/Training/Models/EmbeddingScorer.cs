@@ -37,9 +37,9 @@ internal sealed class EmbeddingScorer(string name, float[] users, float[] items,
     public static EmbeddingScorer From(string name, ContentTwoTower model)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        float[] users = model.Users.weight!.detach().cpu().contiguous().data<float>().ToArray();
+        float[] users = model.Users.AllVectors();
         float[] items = model.Content.AllVectors();
-        return new EmbeddingScorer(name, users, items, new float[model.Users.weight!.shape[0]], new float[items.Length / model.Dimensions], model.Dimensions);
+        return new EmbeddingScorer(name, users, items, new float[users.Length / model.Dimensions], new float[items.Length / model.Dimensions], model.Dimensions);
     }
 
     public static EmbeddingScorer From(string name, MatrixFactorization model)

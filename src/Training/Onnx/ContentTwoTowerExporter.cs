@@ -4,9 +4,10 @@ using Recsys.Training.Models;
 namespace Recsys.Training.Onnx;
 
 /// <summary>
-/// Writes the content two-tower as an ONNX graph: σ(ReduceSum(user embedding ⊙ item content vector)), the
-/// content vectors of every catalogue item stored as one table (<see cref="PairGraph.ItemContent"/>, which also
-/// takes the <c>item_text</c> input of a tower that reads sentence-encoder vectors).
+/// Writes the content two-tower as an ONNX graph: σ(ReduceSum(user vector ⊙ item content vector)), every user's
+/// vector (embedding plus projected own text) and the content vectors of every catalogue item stored as tables
+/// (<see cref="PairGraph.ItemContent"/>, which also takes the <c>item_text</c> input of a tower that reads
+/// sentence-encoder vectors).
 /// </summary>
 internal static class ContentTwoTowerExporter
 {
@@ -24,7 +25,7 @@ internal static class ContentTwoTowerExporter
         var pair = new PairGraph("content_two_tower");
         OnnxGraphBuilder graph = pair.Graph;
         string item = pair.ItemContent(model.Content);
-        string product = graph.AddNode("Mul", [pair.Lookup("users", PairGraph.Values(model.Users.weight!), d, byUser: true), item], "product");
+        string product = graph.AddNode("Mul", [pair.Lookup("users", model.Users.AllVectors(), d, byUser: true), item], "product");
         string logit = graph.AddNode("ReduceSum", [product, PairGraph.FeatureAxis], "logit", new OnnxAttribute("keepdims", Int: 1));
         return pair.ProbabilityFrom(logit);
     }

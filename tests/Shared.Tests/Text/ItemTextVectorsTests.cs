@@ -116,6 +116,48 @@ public sealed class ItemTextVectorsTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_AlsoEncodesTheTagsEachUserWrote_WithZerosForUsersWhoWroteNone()
+    {
+        // A MovieLens-latest folder: users 1 and 3 tagged films, user 2 did not, user 9 tagged but rated nothing.
+        string folder = Path.GetDirectoryName(_temp.Write("tagged/ratings.csv", "userId,movieId,rating,timestamp\n1,10,4,5\n1,20,3,6\n2,10,5,7\n3,20,4,8\n"))!;
+        _temp.Write("tagged/movies.csv", "movieId,title,genres\n10,Star Voyage (1990),Sci-Fi\n20,Paris in Spring (1991),Romance\n");
+        _temp.Write("tagged/tags.csv", "userId,movieId,tag,timestamp\n1,10,aliens,9\n1,10,space,9\n1,20,ALIENS,9\n3,20,love story,9\n9,10,boring,9\n");
+        string prepared = _temp.Combine("tagged-out");
+        await DatasetPreparer.PrepareAsync(new PrepareOptions { Dataset = folder }, new LocalPreparedOutput(prepared), cancellationToken: TestContext.Current.CancellationToken);
+        var users = await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.UserText, TestContext.Current.CancellationToken);
+        string[] ids = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Users, TestContext.Current.CancellationToken))["id"];
+        string Tags(string user) => users["tags"][Array.IndexOf(ids, user)];
+        Assert.Equal(("aliens|space", "", "love story"), (Tags("1"), Tags("2"), Tags("3")));
+        var encoder = new Counting(s_encoder.Value);
+
+        TextVectorInfo info = (await ItemTextVectors.BuildAsync(prepared, encoder, cancellationToken: TestContext.Current.CancellationToken))!;
+
+        Assert.Equal((4, 2), (info.Users, info.UsersWithText));
+        Assert.Equal(2 + 2, encoder.Texts); // two films, two users
+        float[] vectors = (await ItemTextVectors.ReadUsersAsync(prepared, TestContext.Current.CancellationToken))!;
+        int Index(string id) => Array.IndexOf(ids, id) + 1;
+        Assert.Equal(1f, Dot(vectors, 384, Index("1"), Index("1")), 3);
+        Assert.Equal(0f, Dot(vectors, 384, Index("2"), Index("2")));
+        var spec = await PreparedDatasetReader.ReadSpecAsync(prepared, TestContext.Current.CancellationToken);
+        Assert.Equal(vectors, (await Features.ItemContent.ReadAsync(prepared, spec, textVectors: true, TestContext.Current.CancellationToken)).UserTextVectors);
+    }
+
+    [Fact]
+    public void UserTexts_JoinTheTags_AndStopAtAWholeTagNearTheLimit()
+    {
+        string[] many = [.. Enumerable.Range(0, 500).Select(i => $"tag{i}")];
+        var columns = new Dictionary<string, string[]> { ["tags"] = ["pixar|funny", "", string.Join('|', many)] };
+
+        string[] texts = ItemTextVectors.UserTexts(columns, 4);
+
+        Assert.Equal(["", "pixar, funny", ""], texts[..3]);
+        Assert.InRange(texts[3].Length, 990, 1000);
+        string all = string.Join(", ", many);
+        Assert.StartsWith(texts[3], all, StringComparison.Ordinal);
+        Assert.Equal(',', all[texts[3].Length]); // cut between tags, never inside one
+    }
+
+    [Fact]
     public async Task Build_ADatasetWithoutText_WritesNothing()
     {
         string prepared = await PrepareAsync("plain", items: null);
