@@ -411,30 +411,26 @@ public static class DatasetPreparer
         return reader;
     }
 
-    private static async Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken)
-    {
-        var index = new DataField<int>("index");
-        var id = new DataField<string>("id");
-        await using var stream = File.Create(path);
-        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, id), stream, cancellationToken: cancellationToken);
-        using ParquetRowGroupWriter group = writer.CreateRowGroup();
-        await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, userIds.Length - 1).ToArray()), null, null, cancellationToken);
-        await group.WriteAsync(id, userIds[1..], null);
-    }
+    private static Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken) =>
+        WriteByIndexAsync(path, "id", userIds[1..], cancellationToken);
 
     /// <summary>
     /// Each user's own tags, joined by '|' (empty for users who wrote none), for indices 1..N; tags by users who
     /// have no interactions left are dropped with them.
     /// </summary>
-    private static async Task WriteUserTextAsync(string path, string[] userIds, IReadOnlyDictionary<string, List<string>> tags, CancellationToken cancellationToken)
+    private static Task WriteUserTextAsync(string path, string[] userIds, IReadOnlyDictionary<string, List<string>> tags, CancellationToken cancellationToken) =>
+        WriteByIndexAsync(path, "tags", [.. userIds[1..].Select(u => tags.TryGetValue(u, out List<string>? written) ? string.Join('|', written) : string.Empty)], cancellationToken);
+
+    /// <summary>One string column for indices 1..N, beside the index.</summary>
+    private static async Task WriteByIndexAsync(string path, string column, string[] values, CancellationToken cancellationToken)
     {
         var index = new DataField<int>("index");
-        var text = new DataField<string>("tags");
+        var field = new DataField<string>(column);
         await using var stream = File.Create(path);
-        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, text), stream, cancellationToken: cancellationToken);
+        await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(index, field), stream, cancellationToken: cancellationToken);
         using ParquetRowGroupWriter group = writer.CreateRowGroup();
-        await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, userIds.Length - 1).ToArray()), null, null, cancellationToken);
-        await group.WriteAsync(text, userIds[1..].Select(u => tags.TryGetValue(u, out List<string>? written) ? string.Join('|', written) : string.Empty).ToArray(), null);
+        await group.WriteAsync(index, new ReadOnlyMemory<int>(Enumerable.Range(1, values.Length).ToArray()), null, null, cancellationToken);
+        await group.WriteAsync(field, values, null);
     }
 
     private sealed record ItemFeatures(IReadOnlyList<string> Genres, IReadOnlyList<string> TextVocabulary, int ItemsWithMetadata);
