@@ -36,7 +36,7 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
 
         // v1 scores item index i as i (ids 1..6 map to indices 1..6); the unknown id takes index 0.
         Assert.Equal(["5", "3", "2", "unknown-item"], response.Items.Select(i => i.Id));
-        Assert.Equal([5.0, 3.0, 2.0, 0.0], response.Items.Select(i => i.Score));
+        Assert.Equal([5f, 3f, 2f, 0f], response.Items.Select(i => i.Score));
         Assert.Equal(("movies", "v1", "champion"), (response.Model, response.Version, response.Variant));
     }
 

@@ -111,6 +111,18 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
     }
 
     [Fact]
+    public async Task Rank_Scores_AreWrittenAsTheFloat32TheModelComputed_NotWidened()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        await using var _f = feedback;
+
+        string json = JsonSerializer.Serialize(new Recsys.Serving.Contracts.RankResponse("movies", "v1", "champion", [new("7", 0.7617831f)], 1.5), api.JsonOptions);
+
+        Assert.Contains("\"score\":0.7617831}", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PutProfile_PublishesAProfileTheNextRankUses_AndRefusesOneThatPointsAtNothing()
     {
         var (api, host, feedback, _) = await ApiAsync();

@@ -55,7 +55,11 @@ public sealed record RankCandidate
 /// <summary>The ranked result and which model, version and variant produced it.</summary>
 public sealed record RankResponse(string Model, string Version, string Variant, IReadOnlyList<RankedItem> Items, double TookMs);
 
-public sealed record RankedItem(string Id, double Score);
+/// <summary>
+/// One ranked item. The score is float32, as the models compute it, so it is written as the float it is
+/// (0.7617831, not the widened 0.7617831230163574).
+/// </summary>
+public sealed record RankedItem(string Id, float Score);
 
 /// <summary><c>POST /api/rank/batch</c>: several users; each request may omit the shared model or profile.</summary>
 public sealed record BatchRankRequest

@@ -100,7 +100,7 @@ public sealed class RankService
         int[] items = pool[..found];
         var poolScores = ScoreFusion.Fused.Of([.. items.Select(i => scores[i])]);
         int[] chosen = Reranker.Select(items, poolScores, _ => false, null, Attributes(model), request.Diversity, top);
-        var result = chosen.Select(p => new RankedItem(model.ItemId(items[p]), poolScores.Scores[p])).ToList();
+        var result = chosen.Select(p => new RankedItem(model.ItemId(items[p]), scores[items[p]])).ToList();
         double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         ServingMetrics.Served("recommend", model, took);
         return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
@@ -274,7 +274,8 @@ public sealed class RankService
         var result = new RankedItem[chosen.Length];
         for (int i = 0; i < chosen.Length; i++)
         {
-            result[i] = new RankedItem(candidates[chosen[i]].Id!, fused.Scores[chosen[i]]);
+            // The model's float32 score as it is (a fused score, computed in double, rounded once to float).
+            result[i] = new RankedItem(candidates[chosen[i]].Id!, (float)fused.Scores[chosen[i]]);
         }
 
         double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
