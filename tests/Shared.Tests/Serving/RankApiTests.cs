@@ -211,11 +211,52 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
         Assert.Equal(1_500, feedback.Written);
     }
 
+    [Fact]
+    public async Task RankAndRecommend_EachListGetsARequestId_AndIsRecordedAsServedUnderIt()
+    {
+        var (api, host, feedback, events) = await ApiAsync();
+        await using var _h = host;
+        ApiResult ranked = await api.RankAsync(Body("""{ "userId": "42", "candidates": [{ "id": "1" }, { "id": "2" }, { "id": "3" }] }"""), Ct);
+        ApiResult batch = await api.RankBatchAsync(Body("""{ "requests": [ { "userId": "7", "candidates": [{ "id": "2" }] }, { "userId": "8", "candidates": [{ "id": "3" }] } ] }"""), Ct);
+        var rank = (Recsys.Serving.Contracts.RankResponse)ranked.Body!;
+        var batched = ((Recsys.Serving.Contracts.BatchRankResponse)batch.Body!).Results;
+        // Feedback that names the list: a click on the item shown second.
+        string click = JsonSerializer.Serialize(new { events = new[] { new { userId = "42", itemId = rank.Items[1].Id, type = "click", requestId = rank.RequestId, position = 2 } } });
+        Assert.Equal(202, (await api.FeedbackAsync(Body(click), Ct)).Status);
+
+        await feedback.DisposeAsync();
+
+        string[] ids = [rank.RequestId, batched[0].RequestId, batched[1].RequestId];
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.Equal(3, ids.Distinct().Count());
+        var written = new List<FeedbackEvent>();
+        await foreach (BlobItem blob in events.GetBlobsAsync(new GetBlobsOptions(), Ct))
+        {
+            string text = (await events.GetBlobClient(blob.Name).DownloadContentAsync(Ct)).Value.Content.ToString();
+            written.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<FeedbackEvent>(line, api.JsonOptions)!));
+        }
+
+        Assert.All(written, e => Assert.Equal(FeedbackEvent.CurrentSchema, e.Schema));
+        FeedbackEvent served = Assert.Single(written, e => e.Type == FeedbackEvent.Served && e.RequestId == rank.RequestId);
+        Assert.Equal(("42", "movies", "v1", "champion"), (served.UserId, served.Model, served.Version, served.Variant));
+        Assert.Equal(rank.Items.Select(i => i.Id), served.Items!);
+        Assert.Equal(rank.Items.Select(i => i.Score), served.Scores!);
+        Assert.Equal("8", Assert.Single(written, e => e.RequestId == batched[1].RequestId).UserId);
+        FeedbackEvent clicked = Assert.Single(written, e => e.Type == "click");
+        Assert.Equal((rank.RequestId, 2, rank.Items[1].Id), (clicked.RequestId, clicked.Position, clicked.ItemId));
+    }
+
     [Theory]
     [InlineData("""{ "events": [] }""")]
     [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "purchase" } ] }""")]
     [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "rating" } ] }""")]
     [InlineData("""{ "events": [ { "userId": "", "itemId": "2", "type": "click" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "served" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "click", "position": 0 } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "click", "requestId": "" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "click", "model": "../x" } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "click", "items": ["2"] } ] }""")]
+    [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "click", "position": "first" } ] }""")]
     public async Task Feedback_BadEvents_AreRefusedAsAWhole(string json)
     {
         var (api, host, feedback, _) = await ApiAsync();

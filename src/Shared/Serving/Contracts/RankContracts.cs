@@ -52,8 +52,17 @@ public sealed record RankCandidate
     public const int MaxTextLength = 2_000;
 }
 
-/// <summary>The ranked result and which model, version and variant produced it.</summary>
-public sealed record RankResponse(string Model, string Version, string Variant, IReadOnlyList<RankedItem> Items, double TookMs);
+/// <summary>
+/// The ranked result, which model, version and variant produced it, and the request id feedback events refer
+/// to (the served top 10 is recorded under it, see <see cref="Feedback.FeedbackSink.TryRecordServed"/>).
+/// </summary>
+public sealed record RankResponse(string Model, string Version, string Variant, IReadOnlyList<RankedItem> Items, double TookMs)
+{
+    public string RequestId { get; init; } = NewRequestId();
+
+    /// <summary>32 hex digits, time-ordered (a version 7 GUID), so logs and event files sort by when a list was served.</summary>
+    public static string NewRequestId() => Guid.CreateVersion7().ToString("N");
+}
 
 /// <summary>
 /// One ranked item. The score is float32, as the models compute it, so it is written as the float it is

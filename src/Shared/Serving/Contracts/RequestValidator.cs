@@ -91,12 +91,41 @@ public sealed class RequestValidator
             CheckId(e.ItemId, "", "events", i, ".itemId");
             if (e.Type is not ("impression" or "click" or "rating"))
             {
-                throw Invalid($"events[{i}].type must be impression, click or rating.");
+                throw Invalid($"events[{i}].type must be impression, click or rating (served records are written by the host).");
             }
 
             if (e.Type == "rating" && (e.Value is not { } v || !double.IsFinite(v)))
             {
                 throw Invalid($"events[{i}] is a rating without a finite value.");
+            }
+
+            // The attribution fields are optional, but well formed when sent.
+            foreach ((string? value, string name) in (ReadOnlySpan<(string?, string)>)[(e.RequestId, ".requestId"), (e.Variant, ".variant"), (e.Version, ".version")])
+            {
+                if (value is not null)
+                {
+                    CheckId(value, "", "events", i, name);
+                }
+            }
+
+            if (e.Model is not null)
+            {
+                ResourceName.Require(e.Model, $"events[{i}].model");
+            }
+
+            if (e.Position is < 1)
+            {
+                throw Invalid($"events[{i}].position is {e.Position}; positions start at 1.");
+            }
+
+            if (e.Score is { } score && !float.IsFinite(score))
+            {
+                throw Invalid($"events[{i}].score must be a finite number.");
+            }
+
+            if (e.Items is not null || e.Scores is not null)
+            {
+                throw Invalid($"events[{i}] has items or scores: only the host's served records list them.");
             }
         }
     }

@@ -31,6 +31,7 @@ public sealed class FeedbackSink : IAsyncDisposable
     private readonly CancellationTokenSource _abandon = new();
     private long _written;
     private long _queued;
+    private long _servedDropped;
 
     public FeedbackSink(BlobContainerClient container, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -63,7 +64,7 @@ public sealed class FeedbackSink : IAsyncDisposable
         for (int i = 0; i < events.Count; i++)
         {
             FeedbackEvent e = events[i];
-            if (!_channel.Writer.TryWrite(e.Timestamp is null ? e with { Timestamp = now } : e))
+            if (!_channel.Writer.TryWrite(e with { Schema = FeedbackEvent.CurrentSchema, Timestamp = e.Timestamp ?? now }))
             {
                 Interlocked.Add(ref _queued, -(events.Count - i)); // shutdown began mid-request
                 return false;
@@ -71,6 +72,38 @@ public sealed class FeedbackSink : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>How many positions of a ranked list a served record keeps: the ones online metrics report on.</summary>
+    public const int ServedPositions = 10;
+
+    /// <summary>Served records dropped because the queue was full or shutdown began (the response went out regardless).</summary>
+    public long ServedDropped => Interlocked.Read(ref _servedDropped);
+
+    /// <summary>
+    /// Records that <paramref name="response"/> was served to <paramref name="userId"/>: its request id, model,
+    /// version, variant and top <see cref="ServedPositions"/> items with their scores, so feedback that names the
+    /// request id is attributed to them. Never fails the request: a full queue drops the record and counts it.
+    /// </summary>
+    public void TryRecordServed(string? userId, Contracts.RankResponse response)
+    {
+        int n = Math.Min(ServedPositions, response.Items.Count);
+        string[] items = new string[n];
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            (items[i], scores[i]) = (response.Items[i].Id, response.Items[i].Score);
+        }
+
+        var served = new FeedbackEvent
+        {
+            Type = FeedbackEvent.Served, RequestId = response.RequestId, UserId = userId,
+            Model = response.Model, Version = response.Version, Variant = response.Variant, Items = items, Scores = scores,
+        };
+        if (!TryAccept([served]))
+        {
+            Interlocked.Increment(ref _servedDropped);
+        }
     }
 
     /// <summary>Stops accepting and writes everything queued, giving up after <see cref="ShutdownDeadline"/>.</summary>

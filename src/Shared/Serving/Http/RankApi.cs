@@ -44,13 +44,38 @@ public sealed class RankApi
     public JsonSerializerOptions JsonOptions => _body.Options;
 
     public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/rank", async () => Ok(await _rank.RankAsync(await _body.ReadAsync<RankRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/rank", async () =>
+        {
+            RankRequest request = await _body.ReadAsync<RankRequest>(body, cancellationToken);
+            return Ok(Served(request.UserId, await _rank.RankAsync(request, cancellationToken)));
+        });
 
     public Task<ApiResult> RankBatchAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/rank/batch", async () => Ok(await _rank.RankBatchAsync(await _body.ReadAsync<BatchRankRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/rank/batch", async () =>
+        {
+            BatchRankRequest request = await _body.ReadAsync<BatchRankRequest>(body, cancellationToken);
+            BatchRankResponse response = await _rank.RankBatchAsync(request, cancellationToken);
+            for (int i = 0; i < response.Results.Count; i++)
+            {
+                Served(request.Requests![i]?.UserId, response.Results[i]);
+            }
+
+            return Ok(response);
+        });
 
     public Task<ApiResult> RecommendAsync(Stream body, CancellationToken cancellationToken = default) =>
-        HandleAsync("/api/recommend", async () => Ok(await _rank.RecommendAsync(await _body.ReadAsync<RecommendRequest>(body, cancellationToken), cancellationToken)));
+        HandleAsync("/api/recommend", async () =>
+        {
+            RecommendRequest request = await _body.ReadAsync<RecommendRequest>(body, cancellationToken);
+            return Ok(Served(request.UserId, await _rank.RecommendAsync(request, cancellationToken)));
+        });
+
+    /// <summary>Records the served list under its request id, so feedback naming it can be attributed.</summary>
+    private RankResponse Served(string? userId, RankResponse response)
+    {
+        _feedback.TryRecordServed(userId, response);
+        return response;
+    }
 
     public Task<ApiResult> FeedbackAsync(Stream body, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/feedback", async () =>
