@@ -23,6 +23,7 @@ internal static class RecsysCli
         ModelCatalog catalog = ModelCatalog.WithBaselines().WithTrainingModels(epochs);
         root.Subcommands.Add(ExperimentCommand.Create(catalog, epochs));
         root.Subcommands.Add(ModelsCommand.Create(catalog));
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());

@@ -19,6 +19,7 @@ public sealed class UsageTests
     [InlineData("worker --poll-seconds soon", "recsys worker", "soon")]
     [InlineData("models publish --from x", "recsys models publish", "Option '--name' is required.")]
     [InlineData("demo --no-such-option", "recsys demo", "--no-such-option")]
+    [InlineData("report online --json", "recsys report online", "Option '--model' is required.")]
     public async Task ABadArgument_ExitsTwo_WithOneErrorLineAndWhereToLook(string arguments, string command, string mentioned)
     {
         using var console = new ConsoleCapture();
@@ -32,6 +33,20 @@ public sealed class UsageTests
         Assert.Contains(mentioned, lines[0], StringComparison.Ordinal);
         Assert.Equal($"Run '{command} --help' for the options.", lines[1]);
         Assert.DoesNotContain("Usage:", console.Out + console.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("report online --model movies --since yesterday", "error: --since must be a date or an ISO 8601 time, not 'yesterday'.")]
+    [InlineData("report online --model movies --since 2026-12-02 --until 2026-12-01", "error: --since (2026-12-02T00:00:00.0000000+00:00) is after --until (2026-12-01T00:00:00.0000000+00:00).")]
+    [InlineData("report online --model ../x", "error: A model name is 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit.")]
+    public async Task ReportOnline_ABadWindowOrName_ExitsTwo_BeforeAnyStorageWork(string arguments, string error)
+    {
+        using var console = new ConsoleCapture();
+
+        int exit = await RecsysCli.RunAsync([.. arguments.Split(' '), "--connection-string", "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://127.0.0.1:9"]);
+
+        Assert.Equal(RecsysCli.BadInput, exit);
+        Assert.Equal(error, console.Error.Trim());
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Recsys.Features;
+using Recsys.Serving;
+using Recsys.Serving.Feedback;
+using Recsys.Storage;
+using Spectre.Console;
+
+namespace Recsys.Cli.Commands;
+
+/// <summary><c>recsys report online</c>: what users did with a model's ranked lists, per variant and version.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("report", "Reports read back from storage; `report online` gives click-through per variant and version.");
+        command.Subcommands.Add(Online());
+        return command;
+    }
+
+    private static Command Online()
+    {
+        var model = new Option<string>("--model") { Description = "Registry model whose lists to report on (e.g. movies).", Required = true };
+        var since = new Option<string?>("--since") { Description = "Start of the window, a UTC date or ISO 8601 time (default: 7 days ago)." };
+        var until = new Option<string?>("--until") { Description = "End of the window (default: now)." };
+        var connection = new Option<string?>("--connection-string") { Description = $"Storage with the events (default: {StorageConnection.EnvironmentVariable}, else the local Azurite on port 10000, started if needed)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var command = new Command("online", "Impressions, clicks and click-through per variant and version from the feedback events, each difference against the champion with its 95 % bootstrap interval over users.")
+        {
+            model, since, until, connection, json,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
+        {
+            string name = result.GetValue(model)!;
+            ResourceName.Require(name, "model");
+            DateTimeOffset end = Time(result.GetValue(until), "--until") ?? DateTimeOffset.UtcNow;
+            DateTimeOffset start = Time(result.GetValue(since), "--since") ?? end.AddDays(-7);
+            if (start > end)
+            {
+                throw new UsageException($"--since ({start:O}) is after --until ({end:O}).");
+            }
+
+            await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
+            BlobContainerClient events = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(FeedbackSink.ContainerName);
+            var (read, unreadable) = await EventLog.ReadAsync(events, start, end, FeatureSpec.JsonOptions, ct);
+            OnlineReport report = OnlineMetrics.Compute(name, read, start, end, unreadable);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(report, FeatureSpec.JsonOptions));
+                return RecsysCli.Success;
+            }
+
+            Write(report);
+            return RecsysCli.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static DateTimeOffset? Time(string? value, string option) =>
+        value is null ? null
+        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) ? time
+        : throw new UsageException($"{option} must be a date or an ISO 8601 time, not '{value}'.");
+
+    private static void Write(OnlineReport report)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] from {report.Since:u} to {report.Until:u}");
+        var table = new Table().AddColumns("variant", "version", "users", "lists", "impressions", "clicks", "CTR", "CTR@1", "CTR@2", "CTR@3", "vs champion (95 % interval)");
+        foreach (OnlineVariant v in report.Variants)
+        {
+            string against = v.AgainstChampion is { } d
+                ? $"{d.Difference:+0.0000;-0.0000} [{d.Lower:+0.0000;-0.0000}, {d.Upper:+0.0000;-0.0000}] · {d.Users:N0} users{(d.Better ? " · better" : d.Worse ? " · worse" : "")}"
+                : "";
+            table.AddRow(
+                Markup.Escape(v.Variant), Markup.Escape(v.Version), $"{v.Users:N0}", $"{v.Lists:N0}", $"{v.Impressions:N0}", $"{v.Clicks:N0}",
+                $"{v.Ctr:0.0000}", $"{v.CtrAtPosition[0]:0.0000}", $"{v.CtrAtPosition[1]:0.0000}", $"{v.CtrAtPosition[2]:0.0000}", Markup.Escape(against));
+        }
+
+        AnsiConsole.Write(table);
+        if (report.Variants.Count == 0)
+        {
+            AnsiConsole.MarkupLine("No served lists of this model in the window.");
+        }
+
+        foreach (var (reason, count) in report.Rejected)
+        {
+            AnsiConsole.MarkupLine($"left out: {count:N0} {Markup.Escape(reason)}");
+        }
+    }
+}
