@@ -38,6 +38,10 @@ public sealed class RankFunctions(RankApi api, IOptions<ServingOptions> options)
     public async Task<IActionResult> GetModel([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}")] HttpRequest request, string name, CancellationToken cancellationToken) =>
         Reply(await api.GetModelAsync(name, cancellationToken));
 
+    [Function("GetOnline")]
+    public async Task<IActionResult> GetOnline([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}/online")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        Reply(await api.GetOnlineAsync(name, request.Query["since"], request.Query["until"], cancellationToken));
+
     [Function("GetAlias")]
     public async Task<IActionResult> GetAlias(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "models/{name}/aliases/{alias}")] HttpRequest request, string name, string alias, CancellationToken cancellationToken) =>

@@ -32,7 +32,7 @@ public sealed class ReportCommandTests : IAsyncLifetime
 
         int exit = await RecsysCli.RunAsync(["report", "online", "--model", "movies", "--connection-string", _azurite.ConnectionString, "--json"]);
 
-        Assert.Equal(RecsysCli.Success, exit);
+        Assert.True(exit == RecsysCli.Success, console.Error);
         OnlineReport report = JsonSerializer.Deserialize<OnlineReport>(console.Out, FeatureSpec.JsonOptions)!;
         Assert.Equal([("champion", "v1", 2L, 0L), ("challenger", "v2", 2L, 1L)], report.Variants.Select(v => (v.Variant, v.Version, v.Impressions, v.Clicks)));
         Assert.Equal(1.0, report.Variants[1].CtrAtPosition[1]);

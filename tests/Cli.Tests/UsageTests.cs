@@ -36,8 +36,8 @@ public sealed class UsageTests
     }
 
     [Theory]
-    [InlineData("report online --model movies --since yesterday", "error: --since must be a date or an ISO 8601 time, not 'yesterday'.")]
-    [InlineData("report online --model movies --since 2026-12-02 --until 2026-12-01", "error: --since (2026-12-02T00:00:00.0000000+00:00) is after --until (2026-12-01T00:00:00.0000000+00:00).")]
+    [InlineData("report online --model movies --since yesterday", "error: since must be a date or an ISO 8601 time, not 'yesterday'.")]
+    [InlineData("report online --model movies --since 2026-12-02 --until 2026-12-01", "error: since (2026-12-02T00:00:00.0000000+00:00) is after until (2026-12-01T00:00:00.0000000+00:00).")]
     [InlineData("report online --model ../x", "error: A model name is 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit.")]
     public async Task ReportOnline_ABadWindowOrName_ExitsTwo_BeforeAnyStorageWork(string arguments, string error)
     {

@@ -28,6 +28,7 @@ public sealed class FunctionsMetadataTests
             ["post feedback"] = "Function",
             ["get models"] = "Admin",
             ["get models/{name}"] = "Admin",
+            ["get models/{name}/online"] = "Admin",
             ["get models/{name}/aliases/{alias}"] = "Admin",
             ["put models/{name}/aliases/{alias}"] = "Admin",
             ["put profiles/{name}"] = "Admin",

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Recsys.Features;
@@ -35,11 +34,14 @@ internal static class ReportCommand
         {
             string name = result.GetValue(model)!;
             ResourceName.Require(name, "model");
-            DateTimeOffset end = Time(result.GetValue(until), "--until") ?? DateTimeOffset.UtcNow;
-            DateTimeOffset start = Time(result.GetValue(since), "--since") ?? end.AddDays(-7);
-            if (start > end)
+            DateTimeOffset start, end;
+            try
             {
-                throw new UsageException($"--since ({start:O}) is after --until ({end:O}).");
+                (start, end) = OnlineWindow.Parse(result.GetValue(since), result.GetValue(until), DateTimeOffset.UtcNow);
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException(ex.Message);
             }
 
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
@@ -57,11 +59,6 @@ internal static class ReportCommand
         }, cancellationToken));
         return command;
     }
-
-    private static DateTimeOffset? Time(string? value, string option) =>
-        value is null ? null
-        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset time) ? time
-        : throw new UsageException($"{option} must be a date or an ISO 8601 time, not '{value}'.");
 
     private static void Write(OnlineReport report)
     {

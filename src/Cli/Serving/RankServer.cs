@@ -128,6 +128,8 @@ internal sealed class RankServer : IAsyncDisposable
             .Accepts<FeedbackRequest>("application/json").Produces<FeedbackResponse>(202).ProducesProblem(400);
         app.MapGet("/api/models", (CancellationToken ct) => Reply(api, api.ListModelsAsync(ct))).Produces<IReadOnlyList<ModelEntry>>();
         app.MapGet("/api/models/{name}", (string name, CancellationToken ct) => Reply(api, api.GetModelAsync(name, ct))).Produces<ModelEntry>().ProducesProblem(404);
+        app.MapGet("/api/models/{name}/online", (string name, string? since, string? until, CancellationToken ct) => Reply(api, api.GetOnlineAsync(name, since, until, ct)))
+            .Produces<OnlineReport>().ProducesProblem(400);
         app.MapGet("/api/models/{name}/aliases/{alias}", (string name, string alias, CancellationToken ct) => Reply(api, api.GetAliasAsync(name, alias, ct)))
             .Produces<AliasPointer>().ProducesProblem(404);
         app.MapPut("/api/models/{name}/aliases/{alias}", (string name, string alias, HttpRequest r, CancellationToken ct) =>

@@ -246,6 +246,26 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
         Assert.Equal((rank.RequestId, 2, rank.Items[1].Id), (clicked.RequestId, clicked.Position, clicked.ItemId));
     }
 
+    [Fact]
+    public async Task Online_ReadsTheServedListsAndClicksBack_AndRefusesABadWindow()
+    {
+        var (api, host, feedback, _) = await ApiAsync();
+        await using var _h = host;
+        var ranked = (Recsys.Serving.Contracts.RankResponse)(await api.RankAsync(Body("""{ "userId": "42", "candidates": [{ "id": "1" }, { "id": "2" }] }"""), Ct)).Body!;
+        string click = JsonSerializer.Serialize(new { events = new[] { new { userId = "42", itemId = ranked.Items[0].Id, type = "click", requestId = ranked.RequestId } } });
+        Assert.Equal(202, (await api.FeedbackAsync(Body(click), Ct)).Status);
+        await feedback.DisposeAsync();
+
+        ApiResult online = await api.GetOnlineAsync("movies", null, null, Ct);
+        ApiResult backwards = await api.GetOnlineAsync("movies", "2026-12-02", "2026-12-01", Ct);
+        ApiResult tooLong = await api.GetOnlineAsync("movies", "2026-01-01", "2026-12-01", Ct);
+
+        OnlineVariant champion = Assert.Single(Assert.IsType<OnlineReport>(online.Body).Variants);
+        Assert.Equal(("champion", "v1", 1, 2L, 1L, 1.0), (champion.Variant, champion.Version, champion.Users, champion.Impressions, champion.Clicks, champion.CtrAtPosition[0]));
+        Assert.Equal((400, "urn:recsys:problem:invalid-request"), (backwards.Status, ((ProblemDetails)backwards.Body!).Type));
+        Assert.Contains("longer than 31 days", ((ProblemDetails)tooLong.Body!).Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{ "events": [] }""")]
     [InlineData("""{ "events": [ { "userId": "1", "itemId": "2", "type": "purchase" } ] }""")]

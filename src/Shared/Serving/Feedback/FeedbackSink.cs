@@ -41,6 +41,9 @@ public sealed class FeedbackSink : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>The events container written to (and read back by <see cref="EventLog"/>).</summary>
+    public BlobContainerClient Container => _container;
+
     /// <summary>Events appended to storage so far.</summary>
     public long Written => Interlocked.Read(ref _written);
 

@@ -107,6 +107,31 @@ public sealed class RankApi
             Ok(await _host.Registry.GetModelAsync(name, cancellationToken)
                 ?? throw new ProblemException(ProblemTypes.UnknownModel, "Unknown model.", $"There is no model '{name}'.")));
 
+    /// <summary>
+    /// Click-through per variant and version over a window of at most <see cref="MaxOnlineDays"/> days (default:
+    /// the last 7), read from the feedback events (docs/serving.md, "Online metrics").
+    /// </summary>
+    public Task<ApiResult> GetOnlineAsync(string name, string? since, string? until, CancellationToken cancellationToken = default) =>
+        HandleAsync("/api/models/{name}/online", async () =>
+        {
+            ResourceName.Require(name, "model");
+            DateTimeOffset start, end;
+            try
+            {
+                (start, end) = OnlineWindow.Parse(since, until, DateTimeOffset.UtcNow, MaxOnlineDays);
+            }
+            catch (FormatException ex)
+            {
+                throw new ProblemException(ProblemTypes.InvalidRequest, "Bad window.", ex.Message);
+            }
+
+            var (events, unreadable) = await EventLog.ReadAsync(_feedback.Container, start, end, JsonOptions, cancellationToken);
+            return Ok(OnlineMetrics.Compute(name, events, start, end, unreadable));
+        });
+
+    /// <summary>The longest window <see cref="GetOnlineAsync"/> reads: a request never reads more than a month of events.</summary>
+    public const int MaxOnlineDays = 31;
+
     /// <summary>The version an alias points at, with its ETag (also the response's <c>ETag</c>) to send as <c>If-Match</c> when moving it.</summary>
     public Task<ApiResult> GetAliasAsync(string name, string alias, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/models/{name}/aliases/{alias}", async () =>
