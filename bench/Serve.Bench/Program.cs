@@ -8,7 +8,14 @@ using Recsys.Bench;
 //   dotnet run -c Release --project bench/Serve.Bench              BenchmarkDotNet: pipeline vs bare session run
 //   dotnet run -c Release --project bench/Serve.Bench -- export    only train/export the NCF-size model; prints its folder
 //   dotnet run -c Release --project bench/Serve.Bench -- body N    a rank request body with N candidates of that model
+//   dotnet run -c Release --project bench/Serve.Bench -- feedback [N]  events/s the feedback sink appends to Azurite, and reading them back
 // HTTP load over loopback: bench/load/rank-load.sh (uses the exported model).
+if (args is ["feedback", ..])
+{
+    await FeedbackThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
 if (args is ["parts"])
 {
     await Parts.RunAsync();
