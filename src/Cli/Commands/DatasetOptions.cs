@@ -50,6 +50,17 @@ internal sealed class DatasetOptions
 
     public Option<int> KCore { get; } = new("--kcore") { Description = "Keep only users and items with at least this many interactions (0: off)." };
 
+    public Option<string?> Events { get; } = new("--events")
+    {
+        Description = "Feedback events to merge in (a .jsonl file or a folder of them, as the rank API writes events/): clicks and ratings become interactions.",
+    };
+
+    public Option<string?> EventsModel { get; } = new("--events-model") { Description = "With --events: only events attributed to this registry model." };
+
+    public Option<string?> EventsSince { get; } = new("--events-since") { Description = "With --events: only events at or after this date or ISO 8601 time." };
+
+    public Option<float?> ClickRating { get; } = new("--click-rating") { Description = "With --events: the rating a click becomes (default: the dataset's highest rating)." };
+
     public Option<string?> ConnectionString { get; } = new("--connection-string")
     {
         Description = "Storage connection string for Blob URIs (default: ConnectionStrings__Storage, else the Azure identity).",
@@ -57,7 +68,7 @@ internal sealed class DatasetOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Dataset, Format, Columns, Items, Split, Ratio, Seed, Implicit, KCore, ConnectionString })
+        foreach (Option option in new Option[] { Dataset, Format, Columns, Items, Split, Ratio, Seed, Implicit, KCore, Events, EventsModel, EventsSince, ClickRating, ConnectionString })
         {
             command.Options.Add(option);
         }
@@ -81,6 +92,14 @@ internal sealed class DatasetOptions
             ImplicitAll = implicitAll,
             ImplicitMinRating = minRating,
             KCore = result.GetValue(KCore),
+            Events = result.GetValue(Events),
+            EventsModel = result.GetValue(EventsModel),
+            EventsSince = result.GetValue(EventsSince) is { } since
+                ? DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset time)
+                    ? time
+                    : throw new UsageException($"--events-since must be a date or an ISO 8601 time, not '{since}'.")
+                : null,
+            ClickRating = result.GetValue(ClickRating),
         };
     }
 }

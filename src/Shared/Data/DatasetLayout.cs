@@ -19,8 +19,11 @@ internal sealed record DatasetLayout
 
     public IReadOnlyList<ItemSource> ItemSources { get; init; } = [];
 
+    /// <summary>Feedback event files (JSON lines, as the rank API's sink writes them) merged into the interactions.</summary>
+    public IReadOnlyList<string> EventFiles { get; init; } = [];
+
     /// <summary>Every file whose bytes shape the output; the content hash covers them.</summary>
-    public IEnumerable<string> Files => ItemSources.Select(s => s.Path).Prepend(InteractionsFile);
+    public IEnumerable<string> Files => ItemSources.Select(s => s.Path).Prepend(InteractionsFile).Concat(EventFiles);
 }
 
 internal enum ItemSourceKind

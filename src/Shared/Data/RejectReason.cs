@@ -11,6 +11,9 @@ internal enum RejectReason
     UndecodableText,
     UnterminatedQuote,
     LineTooLong,
+    UnreadableEvent,
+    UnknownRequest,
+    FutureTimestamp,
 }
 
 internal static class RejectReasonNames
@@ -25,6 +28,9 @@ internal static class RejectReasonNames
         RejectReason.UndecodableText => "undecodable-text",
         RejectReason.UnterminatedQuote => "unterminated-quote",
         RejectReason.LineTooLong => "line-too-long",
+        RejectReason.UnreadableEvent => "unreadable-event",
+        RejectReason.UnknownRequest => "unknown-request-id",
+        RejectReason.FutureTimestamp => "future-timestamp",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -22,7 +22,10 @@ public static class DatasetPreparer
     {
         options.Validate();
         long started = Stopwatch.GetTimestamp();
-        DatasetLayout layout = FormatDetector.Resolve(options.Dataset, options.Format, ColumnNames.Parse(options.Columns), options.ItemsFile);
+        DatasetLayout layout = FormatDetector.Resolve(options.Dataset, options.Format, ColumnNames.Parse(options.Columns), options.ItemsFile) with
+        {
+            EventFiles = FeedbackInteractionReader.Files(options.Events),
+        };
         string canonical = options.Canonical(layout);
         progress?.Report("hashing input");
         string hash = await ContentHash.ComputeAsync(layout, canonical, cancellationToken);
@@ -89,6 +92,14 @@ public static class DatasetPreparer
         {
             DelimitedInteractionReader.Read(layout.InteractionsFile, layout.Delimited!, layout.Columns!, options.MaxLineBytes, collector, cancellationToken);
             (hasRating, hasTimestamp) = (layout.Columns!.Rating >= 0, layout.Columns.Timestamp >= 0);
+        }
+
+        long feedbackEvents = 0;
+        if (layout.EventFiles.Count > 0)
+        {
+            progress?.Report($"merging feedback events from {layout.EventFiles.Count:N0} files");
+            float click = options.ClickRating ?? (hasRating && collector.Accepted > 0 ? collector.MaxRating : 1f);
+            feedbackEvents = FeedbackInteractionReader.Read(layout.EventFiles, options, click, collector, DateTimeOffset.UtcNow, cancellationToken);
         }
 
         buckets.CompleteWriting();
@@ -234,6 +245,7 @@ public static class DatasetPreparer
             Users = users,
             Items = items,
             Interactions = interactions,
+            FeedbackEvents = feedbackEvents,
             Sparsity = 1 - (interactions / ((double)users * items)),
             Rating = hasRating ? new RatingRange(collector.MinRating, collector.MaxRating, collector.RatingSum / collector.Accepted) : null,
             Timestamps = hasTimestamp ? new TimeRange(kept.MinTimestamp, kept.MaxTimestamp) : null,

@@ -37,6 +37,21 @@ public sealed record PrepareOptions
     /// <summary>Rows held in memory at once during the grouping passes; more rows spill to more buckets.</summary>
     public int RowsPerBucket { get; init; } = 2_000_000;
 
+    /// <summary>
+    /// Feedback events to merge into the interactions: a <c>.jsonl</c> file or a folder of them (the layout of the
+    /// rank API's <c>events/</c>). Clicks and ratings become interactions; the dataset itself is only read.
+    /// </summary>
+    public string? Events { get; init; }
+
+    /// <summary>Only events attributed to this registry model (by their own <c>model</c> or their list's); all when null.</summary>
+    public string? EventsModel { get; init; }
+
+    /// <summary>Only events at or after this time.</summary>
+    public DateTimeOffset? EventsSince { get; init; }
+
+    /// <summary>The rating a click becomes; null: the highest rating in the dataset (a click is a strong positive).</summary>
+    public float? ClickRating { get; init; }
+
     /// <summary>Name for the prepared dataset; defaults to the dataset file or folder name.</summary>
     public string? Name { get; init; }
 
@@ -83,6 +98,8 @@ public sealed record PrepareOptions
         if (MaxLineBytes < 1024) { throw new DatasetException("--max-line-bytes must be at least 1024."); }
         if (RowsPerBucket < 1024) { throw new DatasetException("Rows per bucket must be at least 1024."); }
         if (ImplicitAll && ImplicitMinRating is not null) { throw new DatasetException("Choose either --implicit all or a rating threshold, not both."); }
+        if (ClickRating is { } click && !float.IsFinite(click)) { throw new DatasetException("--click-rating must be a finite number."); }
+        if (Events is null && (EventsModel is not null || EventsSince is not null || ClickRating is not null)) { throw new DatasetException("--events-model, --events-since and --click-rating need --events."); }
         _ = ParseRatios(string.Join(',', Ratios.Select(r => r.ToString(CultureInfo.InvariantCulture))));
     }
 
@@ -98,5 +115,7 @@ public sealed record PrepareOptions
         $"seed={Seed}",
         $"implicit={(ImplicitAll ? "all" : ImplicitMinRating?.ToString("R", CultureInfo.InvariantCulture) ?? "none")}",
         $"kcore={KCore}",
-        $"maxLineBytes={MaxLineBytes}");
+        $"maxLineBytes={MaxLineBytes}")
+        // Only with events, so every earlier dataset keeps its hash.
+        + (layout.EventFiles.Count == 0 ? "" : $";events={layout.EventFiles.Count};model={EventsModel};since={EventsSince?.ToUnixTimeSeconds()};click={ClickRating?.ToString("R", CultureInfo.InvariantCulture)}");
 }

@@ -23,6 +23,9 @@ public sealed record PrepareStats
 
     public long Interactions { get; init; }
 
+    /// <summary>Feedback events merged in as interactions (before deduplication), when the preparation read events.</summary>
+    public long FeedbackEvents { get; init; }
+
     /// <summary>1 − interactions / (users × items).</summary>
     public double Sparsity { get; init; }
 
