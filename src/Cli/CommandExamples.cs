@@ -12,6 +12,7 @@ internal static class CommandExamples
         [
             "recsys prepare --dataset ../shared/data/ml-100k --output out/ml-100k",
             "recsys prepare --dataset plays.tsv --format csv --columns user=userID,item=artistID,rating=weight --split leave-last-out --output out/plays",
+            "recsys prepare --dataset data/sample/ml-latest-small --events out/events --events-model movies --output out/mls-with-feedback",
         ],
         ["experiment"] =
         [
@@ -26,6 +27,8 @@ internal static class CommandExamples
             "recsys train --dataset ../shared/data/ml-100k --model multdae --output out/models/multdae",
             "recsys train --dataset ../shared/data/ml-100k --model multdae --output out/models/multdae --resume",
         ],
+        ["report"] = ["recsys report online --model movies", "recsys report online --model movies --since 2026-12-01 --json"],
+        ["online"] = ["recsys report online --model movies --since 2026-12-01", "recsys report online --model movies --since 2026-12-01T08:00:00Z --until 2026-12-01T20:00:00Z --json"],
         ["serve"] = ["recsys serve", "recsys serve --port 8080 --model movies --refresh-seconds 5"],
         ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0", "recsys worker --lease-seconds 600   # long training steps"],
     };
