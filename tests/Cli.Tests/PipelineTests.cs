@@ -10,6 +10,7 @@ using Recsys.Models;
 using Recsys.Pipeline;
 using Recsys.Serving;
 using Recsys.Serving.Contracts;
+using Recsys.Serving.Feedback;
 using Recsys.Serving.Runtime;
 using Recsys.Testing;
 using Recsys.Training.Pipeline;
@@ -176,6 +177,7 @@ public sealed class PipelineTests : IAsyncLifetime
     [InlineData("""{ "models": [ { "architecture": "bpr" }, { "architecture": "gpt" } ] }""", "recsys-plan.json: 'gpt' is not a trainable architecture; use one of bpr, content, content-text, dcn, dcn-text, ease, itemknn, multdae, neumf, ranknet, sasrec, text.")]
     [InlineData("""{ "prepare": { "split": "random" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: ")]
     [InlineData("""{ "prepare": { "items": "../secrets.csv" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.items must name a file in the dropped folder, not '../secrets.csv'.")]
+    [InlineData("""{ "prepare": { "events": { "days": 0 } }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.events.days must be between 1 and 366, not 0.")]
     public async Task ABadPlan_FailsTheJobBeforeAnythingIsPrepared(string plan, string error)
     {
         var before = await DropAsync("badplan", plan: plan);
@@ -261,6 +263,34 @@ public sealed class PipelineTests : IAsyncLifetime
         var again = new PipelineMessage { Stage = PipelineStage.Prepare, JobId = "bands-again", Dataset = "bands" };
         Assert.Equal("text", Assert.Single(await new PrepareStage(_storage, Training.NeuralArchitectures.Trainable).HandleAsync(again, Ct)).Training!.Architecture);
         Assert.Equal(stored, (await vectors.GetPropertiesAsync(cancellationToken: Ct)).Value.ETag);
+    }
+
+    [Fact]
+    public async Task APlanWithEvents_MergesTheModelsFeedback_IntoThePreparedInteractions()
+    {
+        // What the rank API wrote for this model: a new user shown a list, who clicked its second item; and a
+        // click on another model's list, which this job leaves alone.
+        var sink = new FeedbackSink(_storage.Container(FeedbackSink.ContainerName));
+        await _storage.Container(FeedbackSink.ContainerName).CreateIfNotExistsAsync(cancellationToken: Ct);
+        var shown = new RankResponse("feedback-shop", "v1", "champion", [new("7", 0.9f), new("8", 0.8f)], 1);
+        var other = new RankResponse("books", "v1", "champion", [new("9", 0.9f)], 1);
+        sink.TryRecordServed("newcomer", shown);
+        sink.TryRecordServed("reader", other);
+        Assert.True(sink.TryAccept(
+        [
+            new FeedbackEvent { Type = "click", UserId = "newcomer", ItemId = "8", RequestId = shown.RequestId },
+            new FeedbackEvent { Type = "click", UserId = "reader", ItemId = "9", RequestId = other.RequestId },
+        ]));
+        await sink.DisposeAsync();
+        var before = await DropAsync("feedback-shop", plan: """{ "prepare": { "events": { "days": 2 } }, "models": [ { "architecture": "bpr", "epochs": 1 } ] }""");
+        Assert.Equal(1, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero }.ScanAsync(cancellationToken: Ct));
+        QueueMessage sent = Assert.Single((await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value);
+
+        await new PrepareStage(_storage, Training.NeuralArchitectures.Trainable).HandleAsync(PipelineMessage.FromJson(sent.Body.ToString()), Ct);
+
+        StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "feedback-shop", Ct)), PrepareStage.StageKey, Ct))!;
+        Assert.Equal((1L, 151L), (prepared.Details!["feedbackEvents"].GetInt64(), prepared.Details["users"].GetInt64()));
+        Assert.Equal(before, await SnapshotAsync("feedback-shop"));
     }
 
     [Fact]

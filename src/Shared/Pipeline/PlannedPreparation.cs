@@ -34,6 +34,12 @@ public sealed record PlannedPreparation
     public int? KCore { get; init; }
 
     /// <summary>
+    /// Merge the model's feedback events of the last days into the interactions (<c>--events</c>), so each job
+    /// trains on what users did with the lists served so far.
+    /// </summary>
+    public PlannedEvents? Events { get; init; }
+
+    /// <summary>
     /// The prepare options for the downloaded drop in <paramref name="folder"/>; every value is checked here, so a
     /// bad plan fails the job before anything is downloaded when called with the folder still empty.
     /// </summary>
@@ -59,6 +65,25 @@ public sealed record PlannedPreparation
             ImplicitMinRating = minRating,
             KCore = KCore ?? 0,
         };
+        if (Events is { Days: < 1 or > 366 })
+        {
+            throw new DatasetException($"prepare.events.days must be between 1 and 366, not {Events.Days}.");
+        }
+
+        if (Events?.ClickRating is { } click && !float.IsFinite(click))
+        {
+            throw new DatasetException("prepare.events.clickRating must be a finite number.");
+        }
+
         return KCore < 0 ? throw new DatasetException("prepare.kcore must be 0 (off) or a positive count.") : options;
     }
+}
+
+/// <summary><c>prepare.events</c>: which feedback events a job merges in (the plan's model's, of the last <see cref="Days"/> days).</summary>
+public sealed record PlannedEvents
+{
+    public int Days { get; init; } = 30;
+
+    /// <summary><c>--click-rating</c>; the dataset's highest rating when left out.</summary>
+    public float? ClickRating { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Recsys.Data;
 using Recsys.Preparation;
 using Recsys.Storage;
@@ -73,6 +74,18 @@ public sealed class PrepareStage : IPipelineStage
                 options = options with { Dataset = folder, ItemsFile = aside };
             }
 
+            if (plan.Prepare?.Events is { } planned)
+            {
+                DateTimeOffset since = DateTimeOffset.UtcNow.AddDays(-planned.Days);
+                options = options with
+                {
+                    Events = await DownloadEventsAsync(since, Path.Combine(temp, "events"), cancellationToken),
+                    EventsModel = plan.Model ?? message.Dataset,
+                    EventsSince = since,
+                    ClickRating = planned.ClickRating,
+                };
+            }
+
             var output = new BlobPreparedOutput(_storage.Container(PipelineStorage.Prepared), message.Dataset);
             PrepareResult result = await DatasetPreparer.PrepareAsync(options, output, cancellationToken: cancellationToken);
             TextVectorInfo? text = await EncodeTextAsync(message with { ContentHash = result.ContentHash }, plan, Path.Combine(temp, "prepared"), cancellationToken);
@@ -86,6 +99,7 @@ public sealed class PrepareStage : IPipelineStage
                 ["rejected"] = result.Stats.Rows.Rejected,
                 ["models"] = plan.Models.Select(m => m.Architecture).ToArray(),
                 ["itemsWithText"] = text?.ItemsWithText ?? 0,
+                ["feedbackEvents"] = result.Stats.FeedbackEvents,
             }, cancellationToken);
             return FanOut(message, plan, result.ContentHash);
         }
@@ -101,6 +115,34 @@ public sealed class PrepareStage : IPipelineStage
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>The feedback event files the rank API wrote from <paramref name="since"/>'s day on, into <paramref name="folder"/> (empty when there are none).</summary>
+    private async Task<string> DownloadEventsAsync(DateTimeOffset since, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        BlobContainerClient events = _storage.Container(Serving.Feedback.FeedbackSink.ContainerName);
+        if (!await events.ExistsAsync(cancellationToken))
+        {
+            return folder;
+        }
+
+        for (DateTime day = since.UtcDateTime.Date; day <= DateTime.UtcNow.Date; day = day.AddDays(1))
+        {
+            await foreach (BlobItem blob in events.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{day:yyyy}/{day:MM}/{day:dd}/" }, cancellationToken))
+            {
+                if (blob.Name.Contains("..", StringComparison.Ordinal) || !blob.Name.EndsWith(".jsonl", StringComparison.Ordinal))
+                {
+                    continue; // not a file the sink writes
+                }
+
+                string local = Path.Combine(folder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                await events.GetBlobClient(blob.Name).DownloadToAsync(local, cancellationToken);
+            }
+        }
+
+        return folder;
     }
 
     /// <summary>
