@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs;
-using Recsys.Features;
 using Recsys.Local;
 using Recsys.Serving.Contracts;
 using Recsys.Serving.Feedback;
@@ -54,7 +53,7 @@ internal static class FeedbackThroughput
             Console.WriteLine($"sink: {sink.Written:N0} events appended in {writeSeconds:0.0} s = {sink.Written / writeSeconds:N0} events/s ({sink.ServedDropped:N0} served records dropped on a full queue, {waits:N0} waits)");
 
             started = Stopwatch.GetTimestamp();
-            var (events, unreadable) = await EventLog.ReadAsync(container, since, DateTimeOffset.UtcNow, FeatureSpec.JsonOptions);
+            var (events, unreadable) = await EventLog.ReadAsync(container, since, DateTimeOffset.UtcNow);
             double readSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             started = Stopwatch.GetTimestamp();
             OnlineReport report = OnlineMetrics.Compute("movies", events, since, DateTimeOffset.UtcNow, unreadable);

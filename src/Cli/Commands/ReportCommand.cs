@@ -46,8 +46,7 @@ internal static class ReportCommand
 
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
             BlobContainerClient events = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(FeedbackSink.ContainerName);
-            var (read, unreadable) = await EventLog.ReadAsync(events, start, end, FeatureSpec.JsonOptions, ct);
-            OnlineReport report = OnlineMetrics.Compute(name, read, start, end, unreadable);
+            OnlineReport report = await OnlineMetrics.ReadAsync(events, name, start, end, ct);
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, FeatureSpec.JsonOptions));

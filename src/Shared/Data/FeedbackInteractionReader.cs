@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Recsys.Features;
 using Recsys.Preparation;
 using Recsys.Serving.Feedback;
 
@@ -41,17 +39,7 @@ internal static class FeedbackInteractionReader
                     continue;
                 }
 
-                FeedbackEvent? e;
-                try
-                {
-                    e = JsonSerializer.Deserialize<FeedbackEvent>(raw, FeatureSpec.JsonOptions);
-                }
-                catch (JsonException)
-                {
-                    e = null;
-                }
-
-                events.Add((file, line, raw, e));
+                events.Add((file, line, raw, EventLog.Parse(raw)));
             }
         }
 

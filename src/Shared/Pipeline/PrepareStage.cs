@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Recsys.Data;
 using Recsys.Preparation;
 using Recsys.Storage;
@@ -122,24 +121,16 @@ public sealed class PrepareStage : IPipelineStage
     {
         Directory.CreateDirectory(folder);
         BlobContainerClient events = _storage.Container(Serving.Feedback.FeedbackSink.ContainerName);
-        if (!await events.ExistsAsync(cancellationToken))
+        await foreach (string name in Serving.Feedback.EventLog.BlobNamesAsync(events, since, DateTimeOffset.UtcNow, cancellationToken))
         {
-            return folder;
-        }
-
-        for (DateTime day = since.UtcDateTime.Date; day <= DateTime.UtcNow.Date; day = day.AddDays(1))
-        {
-            await foreach (BlobItem blob in events.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{day:yyyy}/{day:MM}/{day:dd}/" }, cancellationToken))
+            if (name.Contains("..", StringComparison.Ordinal) || !name.EndsWith(".jsonl", StringComparison.Ordinal))
             {
-                if (blob.Name.Contains("..", StringComparison.Ordinal) || !blob.Name.EndsWith(".jsonl", StringComparison.Ordinal))
-                {
-                    continue; // not a file the sink writes
-                }
-
-                string local = Path.Combine(folder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
-                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-                await events.GetBlobClient(blob.Name).DownloadToAsync(local, cancellationToken);
+                continue; // not a file the sink writes
             }
+
+            string local = Path.Combine(folder, name.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await events.GetBlobClient(name).DownloadToAsync(local, cancellationToken);
         }
 
         return folder;

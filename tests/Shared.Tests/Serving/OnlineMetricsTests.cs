@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs;
-using Recsys.Features;
 using Recsys.Serving.Contracts;
 using Recsys.Serving.Feedback;
 using Recsys.Testing;
@@ -56,8 +55,7 @@ public sealed class OnlineMetricsTests(ServingFixture fixture) : IClassFixture<S
         await sink.DisposeAsync();
         DateTimeOffset until = DateTimeOffset.UtcNow;
 
-        var (read, unreadable) = await EventLog.ReadAsync(events, since, until, FeatureSpec.JsonOptions, Ct);
-        OnlineReport report = OnlineMetrics.Compute("movies", read, since, until, unreadable);
+        OnlineReport report = await OnlineMetrics.ReadAsync(events, "movies", since, until, Ct);
 
         Assert.Empty(report.Rejected);
         Assert.Equal([("champion", "v1"), ("challenger", "v2")], report.Variants.Select(v => (v.Variant, v.Version)));
@@ -99,8 +97,7 @@ public sealed class OnlineMetricsTests(ServingFixture fixture) : IClassFixture<S
         DateTimeOffset until = DateTimeOffset.UtcNow;
         await events.GetBlobClient($"{until.UtcDateTime:yyyy/MM/dd}/torn.jsonl").UploadAsync(BinaryData.FromString("{ \"type\": \"cli\n"), Ct);
 
-        var (read, unreadable) = await EventLog.ReadAsync(events, since, until, FeatureSpec.JsonOptions, Ct);
-        OnlineReport report = OnlineMetrics.Compute("movies", read, since, until, unreadable);
+        OnlineReport report = await OnlineMetrics.ReadAsync(events, "movies", since, until, Ct);
 
         Assert.Equal(
             new Dictionary<string, long>

@@ -1,50 +1,79 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Recsys.Features;
 
 namespace Recsys.Serving.Feedback;
 
 /// <summary>
-/// Reads back what <see cref="FeedbackSink"/> appended: the JSON lines of <c>events/{yyyy}/{MM}/{dd}/</c> for
-/// each day written from <c>since</c> to <c>until</c>. A line that is not an event is counted, never fatal.
+/// The layout of what <see cref="FeedbackSink"/> appends, and reading it back: JSON lines in
+/// <c>events/{yyyy}/{MM}/{dd}/{instance}.jsonl</c>, one folder per day written. A line that is not an event is
+/// counted, never fatal.
 /// </summary>
 public static class EventLog
 {
-    public static async Task<(List<FeedbackEvent> Events, long Unreadable)> ReadAsync(
-        BlobContainerClient container, DateTimeOffset since, DateTimeOffset until, JsonSerializerOptions json, CancellationToken cancellationToken = default)
+    /// <summary>The folder of the day <paramref name="time"/> falls on (UTC): <c>{yyyy}/{MM}/{dd}/</c>.</summary>
+    public static string DayFolder(DateTimeOffset time) => $"{time.UtcDateTime:yyyy}/{time.UtcDateTime:MM}/{time.UtcDateTime:dd}/";
+
+    /// <summary>The names of the blobs in the day folders from <paramref name="since"/>'s day to <paramref name="until"/>'s; none without a container.</summary>
+    public static async IAsyncEnumerable<string> BlobNamesAsync(
+        BlobContainerClient container, DateTimeOffset since, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var events = new List<FeedbackEvent>();
-        long unreadable = 0;
         if (!await container.ExistsAsync(cancellationToken))
         {
-            return (events, 0);
+            yield break;
         }
 
         for (DateTime day = since.UtcDateTime.Date; day <= until.UtcDateTime.Date; day = day.AddDays(1))
         {
-            await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{day:yyyy}/{day:MM}/{day:dd}/" }, cancellationToken))
+            await foreach (BlobItem blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = DayFolder(day) }, cancellationToken))
             {
-                string text;
-                try
-                {
-                    text = (await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
-                }
-                catch (RequestFailedException ex) when (ex.Status == 404)
-                {
-                    continue; // removed while listing
-                }
+                yield return blob.Name;
+            }
+        }
+    }
 
-                foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+    /// <summary>One line as the sink wrote it; null when it is not an event.</summary>
+    public static FeedbackEvent? Parse(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FeedbackEvent>(line, FeatureSpec.JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static async Task<(List<FeedbackEvent> Events, long Unreadable)> ReadAsync(
+        BlobContainerClient container, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        var events = new List<FeedbackEvent>();
+        long unreadable = 0;
+        await foreach (string name in BlobNamesAsync(container, since, until, cancellationToken))
+        {
+            string text;
+            try
+            {
+                text = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                continue; // removed while listing
+            }
+
+            foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (Parse(line) is { } e)
                 {
-                    try
-                    {
-                        events.Add(JsonSerializer.Deserialize<FeedbackEvent>(line, json) ?? throw new JsonException("null"));
-                    }
-                    catch (JsonException)
-                    {
-                        unreadable++;
-                    }
+                    events.Add(e);
+                }
+                else
+                {
+                    unreadable++;
                 }
             }
         }

@@ -193,7 +193,7 @@ public sealed class FeedbackSink : IAsyncDisposable
             try
             {
                 DateTimeOffset now = _time.GetUtcNow();
-                AppendBlobClient blob = _container.GetAppendBlobClient($"{now:yyyy}/{now:MM}/{now:dd}/{_instance}.jsonl");
+                AppendBlobClient blob = _container.GetAppendBlobClient($"{EventLog.DayFolder(now)}{_instance}.jsonl");
                 await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 using var stream = new MemoryStream(bytes, writable: false);
                 await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);

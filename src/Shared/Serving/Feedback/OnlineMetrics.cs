@@ -23,6 +23,14 @@ public static class OnlineMetrics
 
     private const int Positions = FeedbackSink.ServedPositions;
 
+    /// <summary>The report of <paramref name="model"/> over the events the sink wrote to <paramref name="events"/> in the window.</summary>
+    public static async Task<OnlineReport> ReadAsync(
+        Azure.Storage.Blobs.BlobContainerClient events, string model, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        var (read, unreadable) = await EventLog.ReadAsync(events, since, until, cancellationToken);
+        return Compute(model, read, since, until, unreadable);
+    }
+
     public static OnlineReport Compute(string model, IReadOnlyList<FeedbackEvent> events, DateTimeOffset since, DateTimeOffset until, long unreadable = 0)
     {
         var rejected = new SortedDictionary<string, long>(StringComparer.Ordinal);

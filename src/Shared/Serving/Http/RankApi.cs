@@ -125,8 +125,7 @@ public sealed class RankApi
                 throw new ProblemException(ProblemTypes.InvalidRequest, "Bad window.", ex.Message);
             }
 
-            var (events, unreadable) = await EventLog.ReadAsync(_feedback.Container, start, end, JsonOptions, cancellationToken);
-            return Ok(OnlineMetrics.Compute(name, events, start, end, unreadable));
+            return Ok(await OnlineMetrics.ReadAsync(_feedback.Container, name, start, end, cancellationToken));
         });
 
     /// <summary>The longest window <see cref="GetOnlineAsync"/> reads: a request never reads more than a month of events.</summary>
