@@ -153,8 +153,8 @@ public sealed class PrepareStage : IPipelineStage
         string prefix = $"{prepared.Dataset}/{prepared.ContentHash}";
         BlobClient infoBlob = container.GetBlobClient($"{prefix}/{ItemTextVectors.InfoFile}");
         if (await infoBlob.ExistsAsync(cancellationToken)
-            && JsonSerializer.Deserialize<TextVectorInfo>((await infoBlob.DownloadContentAsync(cancellationToken)).Value.Content.ToString(), Features.FeatureSpec.JsonOptions) is { } stored
-            && stored.Encoder == MiniLmEncoder.ModelName && stored.EncoderVersion == MiniLmEncoder.CurrentVersion)
+            && TextVectorInfo.FromJson((await infoBlob.DownloadContentAsync(cancellationToken)).Value.Content.ToString()) is { } stored
+            && stored.MadeBy(MiniLmEncoder.ModelName, MiniLmEncoder.CurrentVersion))
         {
             return stored;
         }

@@ -17,6 +17,12 @@ public sealed record TextVectorInfo(string Encoder, string EncoderVersion, int D
     public int UsersWithText { get; init; }
 
     public string? UserTextHash { get; init; }
+
+    /// <summary>Whether <paramref name="encoder"/> at <paramref name="version"/> made these vectors.</summary>
+    public bool MadeBy(string encoder, string version) => Encoder == encoder && EncoderVersion == version;
+
+    public static TextVectorInfo FromJson(string json) =>
+        JsonSerializer.Deserialize<TextVectorInfo>(json, FeatureSpec.JsonOptions) ?? throw new DatasetException($"{ItemTextVectors.InfoFile} is empty.");
 }
 
 /// <summary>
@@ -120,8 +126,8 @@ public static class ItemTextVectors
             throw new DatasetException($"The prepared dataset at '{preparedFolder}' has no item text vectors: prepare it with text vectors first.");
         }
 
-        TextVectorInfo info = JsonSerializer.Deserialize<TextVectorInfo>(await File.ReadAllTextAsync(Path.Combine(preparedFolder, InfoFile), cancellationToken), FeatureSpec.JsonOptions)!;
-        if (info.Encoder != encoder || info.EncoderVersion != version)
+        TextVectorInfo info = await ReadInfoAsync(preparedFolder, cancellationToken);
+        if (!info.MadeBy(encoder, version))
         {
             throw new DatasetException(
                 $"The item text vectors were made by {info.Encoder} ({info.EncoderVersion}), not {encoder} ({version}): prepare them again.");
@@ -136,11 +142,14 @@ public static class ItemTextVectors
     /// </summary>
     public static async Task<float[]?> ReadUsersAsync(string preparedFolder, CancellationToken cancellationToken = default)
     {
-        TextVectorInfo info = JsonSerializer.Deserialize<TextVectorInfo>(await File.ReadAllTextAsync(Path.Combine(preparedFolder, InfoFile), cancellationToken), FeatureSpec.JsonOptions)!;
+        TextVectorInfo info = await ReadInfoAsync(preparedFolder, cancellationToken);
         return info.UsersWithText > 0
             ? await ReadFileAsync(Path.Combine(preparedFolder, UserVectorsFile), info.Users, info.Dimensions, "users", cancellationToken)
             : null;
     }
+
+    private static async Task<TextVectorInfo> ReadInfoAsync(string preparedFolder, CancellationToken cancellationToken) =>
+        TextVectorInfo.FromJson(await File.ReadAllTextAsync(Path.Combine(preparedFolder, InfoFile), cancellationToken));
 
     private static async Task<float[]> ReadFileAsync(string path, int rows, int dimensions, string what, CancellationToken cancellationToken)
     {
