@@ -33,6 +33,9 @@ param defaultModel string = 'movies'
 @description('Deliveries of a pipeline message before it is dead-lettered (queues and train app alike).')
 param maxDeliveryCount int = 5
 
+@description('When the train app checks for datasets due a retrain (six-field CRON, UTC): a plan with prepare.events.retrainAfter gets a new job once that many clicks and ratings arrived since its last one.')
+param retrainSchedule string = '0 0 * * * *'
+
 @description('The largest dataset file POST /api/datasets takes (100 MiB, the Functions host default); larger drops go straight to Blob Storage.')
 param maxUploadBytes int = 104857600
 
@@ -179,6 +182,7 @@ module apps 'modules/apps.bicep' = {
     defaultModel: defaultModel
     gpuProfileType: gpuProfileType
     maxDeliveryCount: maxDeliveryCount
+    retrainSchedule: retrainSchedule
     maxUploadBytes: maxUploadBytes
     rankOnGpu: rankOnGpu
     rankMinReplicas: rankMinReplicas

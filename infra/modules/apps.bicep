@@ -21,6 +21,7 @@ param rankImage string
 param trainImage string
 param defaultModel string
 param maxDeliveryCount int
+param retrainSchedule string
 param maxUploadBytes int
 param rankOnGpu bool
 param rankMinReplicas int
@@ -187,6 +188,8 @@ resource train 'Microsoft.App/containerApps@2025-07-01' = {
             { name: 'Pipeline__RequireReadyFile', value: 'true' }
             // Below host.json's functionTimeout (04:15:00), so the stage runner decides and records a timeout first.
             { name: 'Pipeline__StageTimeout', value: '04:00:00' }
+            // The Retrain timer's schedule; the platform scales the app up for its timer like for its queues.
+            { name: 'RetrainSchedule', value: retrainSchedule }
           ])
         }
       ]

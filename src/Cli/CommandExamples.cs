@@ -30,7 +30,7 @@ internal static class CommandExamples
         ["report"] = ["recsys report online --model movies", "recsys report online --model movies --since 2026-12-01 --json"],
         ["online"] = ["recsys report online --model movies --since 2026-12-01", "recsys report online --model movies --since 2026-12-01T08:00:00Z --until 2026-12-01T20:00:00Z --json"],
         ["serve"] = ["recsys serve", "recsys serve --port 8080 --model movies --refresh-seconds 5"],
-        ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0", "recsys worker --lease-seconds 600   # long training steps"],
+        ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0", "recsys worker --lease-seconds 600   # long training steps", "recsys worker --retrain-every 60   # hourly: retrain datasets whose plan sets prepare.events.retrainAfter"],
     };
 
     /// <summary>Appends the examples to every command in the tree that has some.</summary>

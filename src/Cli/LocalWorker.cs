@@ -38,6 +38,7 @@ internal sealed class LocalWorker : IAsyncDisposable
             .AddRecsysPipeline(configuration)
             .AddRecsysTraining(onEpoch)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        PipelineOptions options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>().Value;
         var pipeline = new LocalPipeline(
             services.GetRequiredService<DatasetWatcher>(),
             new QueueWorker(services.GetRequiredService<PipelineStorage>(), services.GetRequiredService<StageRunner>(), services.GetRequiredService<ILogger<QueueWorker>>())
@@ -45,7 +46,11 @@ internal sealed class LocalWorker : IAsyncDisposable
                 Visibility = lease,
             },
             services.GetRequiredService<ILogger<LocalPipeline>>())
-        { PollInterval = poll };
+        {
+            PollInterval = poll,
+            Retrain = options.RetrainEvery is null ? null : services.GetRequiredService<RetrainScheduler>(),
+            RetrainEvery = options.RetrainEvery ?? TimeSpan.FromHours(1),
+        };
         return new LocalWorker(services, pipeline);
     }
 

@@ -8,9 +8,10 @@ namespace Recsys.Functions.Train;
 /// <summary>
 /// One Service Bus trigger per queue, each one line onto the handlers in Cloud: Event Grid's BlobCreated events for
 /// ready files arrive on <c>drops</c>; the stages on <c>prepare</c>, <c>train</c> and <c>evaluate</c>. Messages are
-/// settled by the handlers (<c>AutoCompleteMessages = false</c>), which send the next stage's messages first.
+/// settled by the handlers (<c>AutoCompleteMessages = false</c>), which send the next stage's messages first. A timer
+/// on the <c>RetrainSchedule</c> setting (a six-field CRON expression) starts the scheduled retrains.
 /// </summary>
-public sealed class PipelineFunctions(DatasetDropTrigger drops, ServiceBusStageTrigger stages)
+public sealed class PipelineFunctions(DatasetDropTrigger drops, ServiceBusStageTrigger stages, RetrainScheduler retrain)
 {
     private const string Connection = ServiceBusConnection.Name;
 
@@ -41,4 +42,8 @@ public sealed class PipelineFunctions(DatasetDropTrigger drops, ServiceBusStageT
         ServiceBusMessageActions actions,
         CancellationToken cancellationToken) =>
         stages.HandleAsync(PipelineStage.Evaluate, message, new MessageActionsSettlement(actions), cancellationToken);
+
+    [Function("Retrain")]
+    public async Task Retrain([TimerTrigger("%RetrainSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await retrain.RunAsync(cancellationToken);
 }

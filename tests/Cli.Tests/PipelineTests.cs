@@ -178,6 +178,7 @@ public sealed class PipelineTests : IAsyncLifetime
     [InlineData("""{ "prepare": { "split": "random" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: ")]
     [InlineData("""{ "prepare": { "items": "../secrets.csv" }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.items must name a file in the dropped folder, not '../secrets.csv'.")]
     [InlineData("""{ "prepare": { "events": { "days": 0 } }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.events.days must be between 1 and 366, not 0.")]
+    [InlineData("""{ "prepare": { "events": { "retrainAfter": 0 } }, "models": [ { "architecture": "bpr" } ] }""", "recsys-plan.json: prepare.events.retrainAfter must be a positive count of new events, not 0.")]
     public async Task ABadPlan_FailsTheJobBeforeAnythingIsPrepared(string plan, string error)
     {
         var before = await DropAsync("badplan", plan: plan);
@@ -291,6 +292,47 @@ public sealed class PipelineTests : IAsyncLifetime
         StageRecord prepared = (await _storage.Jobs.GetStageAsync(Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "feedback-shop", Ct)), PrepareStage.StageKey, Ct))!;
         Assert.Equal((1L, 151L), (prepared.Details!["feedbackEvents"].GetInt64(), prepared.Details["users"].GetInt64()));
         Assert.Equal(before, await SnapshotAsync("feedback-shop"));
+    }
+
+    [Fact]
+    public async Task APlanWithRetrainAfter_StartsANewJob_OnceEnoughNewFeedbackArrivedSinceTheLastOne()
+    {
+        var before = await DropAsync("loop-shop", plan: """{ "prepare": { "events": { "days": 2, "retrainAfter": 3 } }, "models": [ { "architecture": "bpr", "epochs": 1 } ] }""");
+        var retrain = new RetrainScheduler(_storage);
+        await _storage.Container(FeedbackSink.ContainerName).CreateIfNotExistsAsync(cancellationToken: Ct);
+        Assert.Empty(await retrain.RunAsync(Ct)); // the drop is not taken yet: its first job comes from the watcher
+        Assert.Equal(1, await new DatasetWatcher(_storage) { SettleTime = TimeSpan.Zero }.ScanAsync(cancellationToken: Ct));
+        string dropJob = Assert.Single(await DatasetWatcher.JobIdsAsync(_storage, "loop-shop", Ct));
+
+        await ClickAsync("loop-shop", 2);
+        await ClickAsync("other-shop", 5); // another model's feedback does not count
+        Assert.Empty(await retrain.RunAsync(Ct));
+
+        await ClickAsync("loop-shop", 1);
+        string job = Assert.Single(await retrain.RunAsync(Ct));
+        Assert.StartsWith($"{dropJob}-r", job, StringComparison.Ordinal);
+        var sent = (await _storage.Queue(PipelineStage.Prepare).ReceiveMessagesAsync(10, cancellationToken: Ct)).Value.Select(m => PipelineMessage.FromJson(m.Body.ToString())).ToList();
+        Assert.Contains(sent, m => m.JobId == job && m.Dataset == "loop-shop");
+
+        // The count starts again from the retrain: the same three clicks do not start another job.
+        Assert.Empty(await retrain.RunAsync(Ct));
+        await ClickAsync("loop-shop", 3);
+        Assert.Single(await retrain.RunAsync(Ct));
+        Assert.Equal(before, await SnapshotAsync("loop-shop"));
+    }
+
+    /// <summary>Serves <paramref name="model"/> one list per click and clicks its first item, through the sink the rank API uses.</summary>
+    private async Task ClickAsync(string model, int clicks)
+    {
+        var sink = new FeedbackSink(_storage.Container(FeedbackSink.ContainerName));
+        for (int i = 0; i < clicks; i++)
+        {
+            var shown = new RankResponse(model, "v1", "champion", [new("7", 0.9f)], 1);
+            sink.TryRecordServed($"user{i}", shown);
+            Assert.True(sink.TryAccept([new FeedbackEvent { Type = "click", UserId = $"user{i}", ItemId = "7", RequestId = shown.RequestId }]));
+        }
+
+        await sink.DisposeAsync();
     }
 
     [Fact]

@@ -114,6 +114,15 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public void TheRetrainTimer_ReadsItsScheduleFromAParameter_HourlyByDefault()
+    {
+        Assert.Equal("parameters('retrainSchedule')", Setting("train", "RetrainSchedule"));
+        Assert.Equal("0 0 * * * *", CompiledTemplate.Root.GetProperty("parameters").GetProperty("retrainSchedule").GetProperty("defaultValue").GetString());
+        // The trigger's binding expression names the same setting.
+        Assert.Contains("[TimerTrigger(\"%RetrainSchedule%\")]", File.ReadAllText(Bicep.Infra("../src/Functions.Train/PipelineFunctions.cs")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UploadLimit_IsTheSameForTheHostAndTheApp_AndMatchesTheServingDefault()
     {
         Assert.Equal("string(parameters('maxUploadBytes'))", Setting("rank", "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"));

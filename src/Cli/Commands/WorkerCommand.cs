@@ -17,10 +17,11 @@ internal static class WorkerCommand
         var settle = new Option<double>("--settle-seconds") { Description = "A dataset folder must be unchanged this long before it is prepared.", DefaultValueFactory = _ => 5 };
         var lease = new Option<double>("--lease-seconds") { Description = "How long a taken message stays invisible (renewed while it is worked on); after a crash it reappears this long after the last renewal.", DefaultValueFactory = _ => 120 };
         var stageTimeout = new Option<double>("--stage-timeout-minutes") { Description = "The longest one stage may run; a stage stuck past it is dead-lettered and the worker exits so it can be restarted.", DefaultValueFactory = _ => 240 };
+        var retrainEvery = new Option<double?>("--retrain-every") { Description = "Minutes between checks for datasets due a retrain: a plan with prepare.events.retrainAfter gets a new job once that many clicks and ratings arrived since its last one (default: no scheduled retrain)." };
         var trace = new Option<bool>("--trace") { Description = "Print one line per stage and training epoch span (duration, job, stage, attempt, outcome) on stderr." };
         var command = new Command("worker", "Run the pipeline locally: watch datasets/ for drops, then prepare → train → evaluate → promote through the queues.")
         {
-            connection, once, poll, settle, lease, stageTimeout, trace,
+            connection, once, poll, settle, lease, stageTimeout, retrainEvery, trace,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
@@ -32,13 +33,19 @@ internal static class WorkerCommand
             }
 
             // The flags become Pipeline settings of the same composition as the Functions train app.
+            var settings = new Dictionary<string, string?>
+            {
+                [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = Invariant(TimeSpan.FromSeconds(result.GetValue(settle))),
+                [$"{PipelineOptions.Section}:{nameof(PipelineOptions.StageTimeout)}"] = Invariant(TimeSpan.FromMinutes(result.GetValue(stageTimeout))),
+            };
+            if (result.GetValue(retrainEvery) is { } minutes)
+            {
+                settings[$"{PipelineOptions.Section}:{nameof(PipelineOptions.RetrainEvery)}"] = Invariant(TimeSpan.FromMinutes(minutes));
+            }
+
             await using LocalWorker worker = LocalWorker.Create(
                 storage.ConnectionString,
-                new Dictionary<string, string?>
-                {
-                    [$"{PipelineOptions.Section}:{nameof(PipelineOptions.SettleTime)}"] = Invariant(TimeSpan.FromSeconds(result.GetValue(settle))),
-                    [$"{PipelineOptions.Section}:{nameof(PipelineOptions.StageTimeout)}"] = Invariant(TimeSpan.FromMinutes(result.GetValue(stageTimeout))),
-                },
+                settings,
                 b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information),
                 lease: TimeSpan.FromSeconds(result.GetValue(lease)),
                 poll: TimeSpan.FromSeconds(result.GetValue(poll)));

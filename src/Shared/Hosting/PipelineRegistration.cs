@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// The pipeline over one storage account: validated <see cref="PipelineOptions"/>, the prepare and evaluate stages
-/// (training adds its own), the <see cref="StageRunner"/> and the <see cref="DatasetWatcher"/>. Messages go to the
+/// (training adds its own), the <see cref="StageRunner"/>, the <see cref="DatasetWatcher"/> and the <see cref="RetrainScheduler"/>. Messages go to the
 /// Storage Queues unless a transport registers another <see cref="IPipelineSender"/>.
 /// </summary>
 public static class PipelineRegistration
@@ -44,6 +44,8 @@ public static class PipelineRegistration
                 RequireReadyFile = options.RequireReadyFile,
             };
         });
+        services.TryAddSingleton(sp => new RetrainScheduler(
+            sp.GetRequiredService<PipelineStorage>(), sp.GetRequiredService<ILogger<RetrainScheduler>>(), sp.GetRequiredService<IPipelineSender>()));
         return services;
     }
 }

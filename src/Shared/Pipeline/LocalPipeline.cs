@@ -23,16 +23,29 @@ public sealed class LocalPipeline
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The scheduled retrain (<c>--retrain-every</c>): checked once at the start and then every <see cref="RetrainEvery"/>.</summary>
+    public RetrainScheduler? Retrain { get; init; }
+
+    public TimeSpan RetrainEvery { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Runs until cancelled, or with <paramref name="untilIdle"/> until no message is left; returns the messages handled.</summary>
     public async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken = default)
     {
         int total = 0;
+        DateTimeOffset nextRetrain = DateTimeOffset.MinValue;
         while (!cancellationToken.IsCancellationRequested)
         {
             int found;
             try
             {
-                found = await _watcher.ScanAsync(cancellationToken: cancellationToken) + await _worker.RunOnceAsync(cancellationToken);
+                found = await _watcher.ScanAsync(cancellationToken: cancellationToken);
+                if (Retrain is not null && DateTimeOffset.UtcNow >= nextRetrain)
+                {
+                    found += (await Retrain.RunAsync(cancellationToken)).Count;
+                    nextRetrain = DateTimeOffset.UtcNow + RetrainEvery;
+                }
+
+                found += await _worker.RunOnceAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
             {

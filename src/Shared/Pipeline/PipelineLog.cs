@@ -37,4 +37,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "datasets/{Name}/ has no {ReadyFile} yet; not prepared.")]
     public static partial void DropNotReady(ILogger logger, string name, string readyFile);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Retraining datasets/{Name}/ on {Events} new clicks and ratings: job {JobId}.")]
+    public static partial void RetrainStarted(ILogger logger, string name, string jobId, long events);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "datasets/{Name}/: {Events} new clicks and ratings of the {Threshold} a retrain waits for.")]
+    public static partial void RetrainNotDue(ILogger logger, string name, long events, int threshold);
 }

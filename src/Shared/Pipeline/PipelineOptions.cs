@@ -16,4 +16,10 @@ public sealed record PipelineOptions
 
     /// <summary>Only drops with the ready file start a job (Azure, where Event Grid reports that file alone).</summary>
     public bool RequireReadyFile { get; init; }
+
+    /// <summary>
+    /// How often the local worker checks for datasets due a retrain (plans with <c>prepare.events.retrainAfter</c>);
+    /// off when unset. In Azure the <c>RetrainSchedule</c> timer (a CRON expression) does this.
+    /// </summary>
+    public TimeSpan? RetrainEvery { get; init; }
 }

@@ -23,6 +23,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             failures.Add($"{PipelineOptions.Section}:{nameof(options.SettleTime)} must not be negative (got {options.SettleTime}).");
         }
 
+        if (options.RetrainEvery is { } every && every <= TimeSpan.Zero)
+        {
+            failures.Add($"{PipelineOptions.Section}:{nameof(options.RetrainEvery)} must be greater than zero when set (got {every}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

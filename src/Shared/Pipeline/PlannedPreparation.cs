@@ -70,6 +70,11 @@ public sealed record PlannedPreparation
             throw new DatasetException($"prepare.events.days must be between 1 and 366, not {Events.Days}.");
         }
 
+        if (Events is { RetrainAfter: < 1 })
+        {
+            throw new DatasetException($"prepare.events.retrainAfter must be a positive count of new events, not {Events.RetrainAfter}.");
+        }
+
         if (Events?.ClickRating is { } click && !float.IsFinite(click))
         {
             throw new DatasetException("prepare.events.clickRating must be a finite number.");
@@ -86,4 +91,10 @@ public sealed record PlannedEvents
 
     /// <summary><c>--click-rating</c>; the dataset's highest rating when left out.</summary>
     public float? ClickRating { get; init; }
+
+    /// <summary>
+    /// Retrain on a schedule: a new job starts when this many clicks and ratings on the model's lists have arrived
+    /// since the dataset's last job (checked by the retrain timer); no scheduled retrain when left out.
+    /// </summary>
+    public int? RetrainAfter { get; init; }
 }
