@@ -43,31 +43,41 @@ public static class TestModels
     }
 
     /// <summary>Writes an exported-model folder for <paramref name="version"/> whose scores are direction × item index.</summary>
-    public static async Task<string> WritePackageAsync(string prepared, string folder, string version, float direction)
+    public static Task<string> WritePackageAsync(string prepared, string folder, string version, float direction) =>
+        WriteMatrixFactorizationAsync(prepared, folder, "movies", version, 2, (_, _) => [direction, 0], (index, _) => [index, 0]);
+
+    /// <summary>
+    /// Writes an exported matrix-factorisation package of <paramref name="model"/> over the prepared dataset's
+    /// vocabularies, with each user's and item's vector given by index and id: score(user, item) = their dot product.
+    /// </summary>
+    public static async Task<string> WriteMatrixFactorizationAsync(
+        string prepared, string folder, string model, string version, int dimensions, Func<int, string, float[]> userVector, Func<int, string, float[]> itemVector)
     {
         Directory.CreateDirectory(folder);
         FeatureSpec spec = await PreparedDatasetReader.ReadSpecAsync(prepared);
         int users = spec.Users.Size, items = spec.Items.Size;
-        float[] itemWeights = new float[items * 2];
-        for (int i = 0; i < items; i++)
+        string[] userIds = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Users))["id"];
+        string[] itemIds = (await PreparedDatasetReader.ReadTextColumnsAsync(prepared, PreparedFiles.Items))["id"];
+        float[] Table(int rows, string[] ids, Func<int, string, float[]> vector)
         {
-            itemWeights[i * 2] = i;
+            float[] weights = new float[rows * dimensions];
+            for (int i = 1; i < rows; i++)
+            {
+                vector(i, ids[i - 1]).AsSpan().CopyTo(weights.AsSpan(i * dimensions, dimensions));
+            }
+
+            return weights;
         }
 
-        float[] userWeights = new float[users * 2];
-        for (int u = 0; u < users; u++)
-        {
-            userWeights[u * 2] = direction;
-        }
-
+        float[] userWeights = Table(users, userIds, userVector), itemWeights = Table(items, itemIds, itemVector);
         await File.WriteAllBytesAsync(Path.Combine(folder, ModelManifest.ModelFile),
-            MatrixFactorizationExporter.Export(userWeights, itemWeights, new float[users], new float[items], 2));
+            MatrixFactorizationExporter.Export(userWeights, itemWeights, new float[users], new float[items], dimensions));
         await File.WriteAllBytesAsync(Path.Combine(folder, "item_embeddings.bin"), MemoryMarshal.AsBytes(itemWeights.AsSpan()).ToArray());
         File.Copy(Path.Combine(prepared, PreparedFiles.Items), Path.Combine(folder, PreparedFiles.Items), overwrite: true);
         File.Copy(Path.Combine(prepared, PreparedFiles.Users), Path.Combine(folder, PreparedFiles.Users), overwrite: true);
         var manifest = new ModelManifest
         {
-            Name = "movies",
+            Name = model,
             Version = version,
             Created = DateTimeOffset.UtcNow,
             Architecture = MatrixFactorizationExporter.Architecture,
@@ -75,7 +85,7 @@ public static class TestModels
             Features = spec,
             Inputs = MatrixFactorizationExporter.Inputs,
             Outputs = MatrixFactorizationExporter.Outputs,
-            ItemEmbeddings = new ItemEmbeddingsSpec("item_embeddings.bin", items, 2),
+            ItemEmbeddings = new ItemEmbeddingsSpec("item_embeddings.bin", items, dimensions),
         };
         await File.WriteAllTextAsync(Path.Combine(folder, ModelManifest.FileName), manifest.ToJson());
         return folder;

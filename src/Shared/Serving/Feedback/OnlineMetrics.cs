@@ -124,9 +124,9 @@ public static class OnlineMetrics
     private static List<OnlineVariant> Variants(Dictionary<(string Variant, string Version), Traffic> rows)
     {
         // The champion row to compare with: the champion variant's version that served most (a promotion mid-window leaves two).
-        (string Variant, string Version)? champion = rows.Where(r => r.Key.Variant == Champion).OrderByDescending(r => r.Value.Impressions).Select(r => ((string, string)?)r.Key).FirstOrDefault();
+        (string Variant, string Version)? champion = rows.Where(r => IsChampion(r.Key.Variant)).OrderByDescending(r => r.Value.Impressions).Select(r => ((string, string)?)r.Key).FirstOrDefault();
         var variants = new List<OnlineVariant>();
-        foreach (var ((variant, version), row) in rows.OrderBy(r => r.Key.Variant == Champion ? 0 : 1).ThenBy(r => r.Key.Variant, StringComparer.Ordinal).ThenBy(r => r.Key.Version, StringComparer.Ordinal))
+        foreach (var ((variant, version), row) in rows.OrderBy(r => IsChampion(r.Key.Variant) ? 0 : 1).ThenBy(r => r.Key.Variant, StringComparer.Ordinal).ThenBy(r => r.Key.Version, StringComparer.Ordinal))
         {
             OnlineDifference? difference = null;
             if (champion is { } key && key != (variant, version) && rows[key] is { PerUser.Count: > 0 } best && row.PerUser.Count > 0)
@@ -144,6 +144,9 @@ public static class OnlineMetrics
 
         return variants;
     }
+
+    /// <summary>The champion alias, served directly or as a profile's split member (<c>{model}:champion</c>).</summary>
+    private static bool IsChampion(string variant) => variant == Champion || variant.EndsWith($":{Champion}", StringComparison.Ordinal);
 
     private static int IndexOf(IReadOnlyList<string> items, string? item)
     {
