@@ -27,7 +27,7 @@ internal static class CommandExamples
             "recsys train --dataset ../shared/data/ml-100k --model multdae --output out/models/multdae",
             "recsys train --dataset ../shared/data/ml-100k --model multdae --output out/models/multdae --resume",
         ],
-        ["report"] = ["recsys report online --model movies", "recsys report online --model movies --since 2026-12-01 --json"],
+        ["report"] = ["recsys report online --model movies", "recsys report online --model movies --since 2026-12-01 --json", "recsys report online --model movies --html online.html   # with click-through over time"],
         ["online"] = ["recsys report online --model movies --since 2026-12-01", "recsys report online --model movies --since 2026-12-01T08:00:00Z --until 2026-12-01T20:00:00Z --json"],
         ["serve"] = ["recsys serve", "recsys serve --port 8080 --model movies --refresh-seconds 5"],
         ["worker"] = ["recsys worker", "recsys worker --once --settle-seconds 0", "recsys worker --lease-seconds 600   # long training steps", "recsys worker --retrain-every 60   # hourly: retrain datasets whose plan sets prepare.events.retrainAfter"],

@@ -37,5 +37,13 @@ public sealed class ReportCommandTests : IAsyncLifetime
         Assert.Equal([("champion", "v1", 2L, 0L), ("challenger", "v2", 2L, 1L)], report.Variants.Select(v => (v.Variant, v.Version, v.Impressions, v.Clicks)));
         Assert.Equal(1.0, report.Variants[1].CtrAtPosition[1]);
         Assert.Equal(0.5, report.Variants[1].AgainstChampion!.Difference);
+
+        using var temp = new TempFolder();
+        exit = await RecsysCli.RunAsync(["report", "online", "--model", "movies", "--connection-string", _azurite.ConnectionString, "--html", temp.Combine("online.html")]);
+
+        Assert.True(exit == RecsysCli.Success, console.Error);
+        string html = await File.ReadAllTextAsync(temp.Combine("online.html"), TestContext.Current.CancellationToken);
+        Assert.Contains("<td>challenger</td><td>v2</td><td>1</td><td>1</td><td>2</td><td>1</td><td>0.5000</td>", html, StringComparison.Ordinal);
+        Assert.Contains("click-through over time per variant", html, StringComparison.Ordinal);
     }
 }

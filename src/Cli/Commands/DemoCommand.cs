@@ -120,7 +120,7 @@ internal static class DemoCommand
             ProgressOutput.Line($"   {line}");
         }
 
-        string report = await ExperimentReport.WriteAsync(experiment, output, promotion, cancellationToken);
+        string report = await ExperimentReport.WriteAsync(experiment, output, promotion, cancellationToken: cancellationToken);
         AnsiConsole.Profile.Out.Writer.WriteLine($"report: {report}");
 
         AnsiConsole.MarkupLine("[bold]5. Serve[/]: the rank API loads the champion ...");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Recsys.Features;
+using Recsys.Reports;
 using Recsys.Serving;
 using Recsys.Serving.Feedback;
 using Recsys.Storage;
@@ -26,9 +27,10 @@ internal static class ReportCommand
         var until = new Option<string?>("--until") { Description = "End of the window (default: now)." };
         var connection = new Option<string?>("--connection-string") { Description = $"Storage with the events (default: {StorageConnection.EnvironmentVariable}, else the local Azurite on port 10000, started if needed)." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
+        var html = new Option<string?>("--html") { Description = "Also write the report, with a plot of click-through over time per variant, to this HTML file." };
         var command = new Command("online", "Impressions, clicks and click-through per variant and version from the feedback events, each difference against the champion with its 95 % bootstrap interval over users.")
         {
-            model, since, until, connection, json,
+            model, since, until, connection, json, html,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async ct =>
         {
@@ -46,7 +48,14 @@ internal static class ReportCommand
 
             await using LocalStorage storage = await LocalStorage.OpenAsync(result.GetValue(connection), ct);
             BlobContainerClient events = new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(FeedbackSink.ContainerName);
-            OnlineReport report = await OnlineMetrics.ReadAsync(events, name, start, end, ct);
+            var (read, unreadable) = await EventLog.ReadAsync(events, start, end, ct);
+            OnlineReport report = OnlineMetrics.Compute(name, read, start, end, unreadable);
+            if (result.GetValue(html) is { } path)
+            {
+                await File.WriteAllTextAsync(path, OnlineReportHtml.Page(report, OnlineTimeline.Compute(name, read, start, end, OnlineTimeline.BucketFor(start, end))), ct);
+                Console.Error.WriteLine($"Wrote {Path.GetFullPath(path)}");
+            }
+
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(report, FeatureSpec.JsonOptions));

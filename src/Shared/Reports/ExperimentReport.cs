@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Recsys.Evaluation;
 using Recsys.Experiments;
 using Recsys.Preparation;
 using ScottPlot;
+
+using static Recsys.Reports.ReportHtml;
 
 namespace Recsys.Reports;
 
@@ -18,17 +19,19 @@ public static class ExperimentReport
     public const string FileName = "report.html";
 
     public static Task<string> WriteAsync(ExperimentResult experiment, string folder, CancellationToken cancellationToken = default) =>
-        WriteAsync(experiment, folder, [], cancellationToken);
+        WriteAsync(experiment, folder, [], cancellationToken: cancellationToken);
 
     /// <param name="promotion">Lines explaining which version was promoted and why; a section of its own when given.</param>
-    public static async Task<string> WriteAsync(ExperimentResult experiment, string folder, IReadOnlyList<string> promotion, CancellationToken cancellationToken = default)
+    /// <param name="online">The online section (<see cref="OnlineReportHtml.Section"/>) when the lists served so far have feedback.</param>
+    public static async Task<string> WriteAsync(
+        ExperimentResult experiment, string folder, IReadOnlyList<string> promotion, string? online = null, CancellationToken cancellationToken = default)
     {
         string path = Path.Combine(folder, FileName);
-        await File.WriteAllTextAsync(path, Render(experiment, promotion), Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(path, Render(experiment, promotion, online), Encoding.UTF8, cancellationToken);
         return path;
     }
 
-    public static string Render(ExperimentResult experiment, IReadOnlyList<string>? promotion = null)
+    public static string Render(ExperimentResult experiment, IReadOnlyList<string>? promotion = null, string? online = null)
     {
         string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
         var html = new StringBuilder();
@@ -36,16 +39,7 @@ public static class ExperimentReport
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <title>{{E(experiment.Dataset)}} · {{E(experiment.Protocol.ToName())}}</title>
-            <style>
-              body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-              table { border-collapse: collapse; margin: 1rem 0; }
-              th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: right; }
-              th:first-child, td:first-child { text-align: left; }
-              td.best { font-weight: bold; background: #eef7ee; }
-              td.what, th.what { text-align: left; color: #555; max-width: 30rem; }
-              .charts img { margin: .3rem; border: 1px solid #eee; }
-              .caveat { background: #fff4e0; padding: .5rem 1rem; border-left: 4px solid #f0a000; }
-            </style></head><body>
+            {{ReportHtml.Style}}</head><body>
             <h1>Experiment: {{E(experiment.Dataset)}}</h1>
             <p>Protocol <b>{{E(experiment.Protocol.ToName())}}</b>, k = {{experiment.K}}, prepared dataset {{E(experiment.Prepared.ContentHash)}}.</p>
             """);
@@ -112,6 +106,7 @@ public static class ExperimentReport
             html.Append("</div>");
         }
 
+        html.Append(online);
         html.Append(DatasetSummary(experiment.Prepared.Stats));
         html.Append("</body></html>\n");
         return html.ToString();
@@ -193,13 +188,4 @@ public static class ExperimentReport
 
         return html.Append("</tbody></table>").ToString();
     }
-
-    private static string Image(byte[] png, string alt) =>
-        $"<img alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">";
-
-    private static Color Palette(int i) => new ScottPlot.Palettes.Category10().GetColor(i);
-
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }

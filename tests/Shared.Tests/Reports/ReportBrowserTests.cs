@@ -36,7 +36,7 @@ public sealed partial class ReportBrowserTests : IDisposable
             Models = ModelCatalog.WithBaselines().Resolve("pop,itemknn,ease,random"),
             Output = _temp.Path,
         }, cancellationToken: TestContext.Current.CancellationToken);
-        string report = await ExperimentReport.WriteAsync(result, _temp.Path, ["ease: promoted: first version of the model", "Champion: ease."], TestContext.Current.CancellationToken);
+        string report = await ExperimentReport.WriteAsync(result, _temp.Path, ["ease: promoted: first version of the model", "Champion: ease."], cancellationToken: TestContext.Current.CancellationToken);
 
         // A copy with a probe script: the browser writes what it rendered into the title, which --dump-dom prints.
         string probe = _temp.Combine("probe.html");
