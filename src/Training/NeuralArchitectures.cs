@@ -172,7 +172,7 @@ public static class NeuralArchitectures
         double validation = Evaluation.RankingEvaluator.Evaluate(held, i.Fit, i.Validation, i.Options.K, cancellationToken: i.CancellationToken)
             .Metrics[Evaluation.MetricNames.Ndcg(i.Options.K)];
         TModel refit = create();
-        refit.Fit(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items), i.CancellationToken);
+        refit.Fit(i.Fit.CarryNegativesTo(InteractionMatrix.FromSplit(i.Fit.ToSplit().Concat(i.Validation), i.Fit.Users, i.Fit.Items)), i.CancellationToken);
         return Wrapped(refit, held, validation);
     }
 

@@ -27,7 +27,7 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
     {
         _trained?.Dispose();
         var (rows, validation) = NeuralModels.CarveValidation(name, train.ToSplit(), _options);
-        InteractionMatrix fit = InteractionMatrix.FromSplit(rows, train.Users, train.Items);
+        InteractionMatrix fit = train.CarryNegativesTo(InteractionMatrix.FromSplit(rows, train.Users, train.Items));
         ITrainedModel trained = NeuralModels.Fit(name, fit, validation, _options, progress, cancellationToken, _content);
         Outcome = trained.Outcome;
         if (_options.RefitOnAllTraining)

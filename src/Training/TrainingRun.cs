@@ -67,14 +67,15 @@ public static class TrainingRun
         PrepareStats stats = await PreparedDatasetReader.ReadStatsAsync(prepared, cancellationToken);
         PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Train, cancellationToken))!;
         PreparedSplit? validation = await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Validation, cancellationToken);
-        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
+        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size)
+            .WithNegatives(await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Negatives, cancellationToken));
 
         TrainingOptions options = settings with { CheckpointFolder = Path.Combine(request.Output, CheckpointsFolder) };
         InteractionMatrix fit = matrix;
         if (validation is not { Count: > 0 })
         {
             (PreparedSplit rows, validation) = NeuralModels.CarveValidation(request.Model, train, options);
-            fit = InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size);
+            fit = matrix.CarryNegativesTo(InteractionMatrix.FromSplit(rows, spec.Users.Size, spec.Items.Size));
         }
 
         if (NeuralArchitectures.Get(request.Model).UsesTextVectors && !Text.ItemTextVectors.Exists(prepared))

@@ -11,8 +11,9 @@ public sealed class DemoCommandTests
     // A short plan keeps the test in seconds; the README's demo trains the default plan.
     private const string QuickPlan = """{ "model": "films", "models": [ { "architecture": "bpr", "epochs": 2 } ] }""";
 
-    // EASE trains in seconds and beats two epochs of BPR, so the gate must move the champion to it.
-    private const string QuickPlanWithEase = """{ "model": "films", "models": [ { "architecture": "bpr", "epochs": 2 }, { "architecture": "ease" } ] }""";
+    // EASE trains in seconds and beats two epochs of BPR, so the gate must move the champion to it; the simulated
+    // clicks of the feedback step are many more than 50, so they start a retrain.
+    private const string QuickPlanWithEase = """{ "model": "films", "prepare": { "events": { "days": 1, "retrainAfter": 50 } }, "models": [ { "architecture": "bpr", "epochs": 2 }, { "architecture": "ease" } ] }""";
 
     [Fact]
     public async Task Demo_OnItsOwnAzurite_RunsTheChainServesTheBestVersion_AndStopsAzurite()
@@ -37,6 +38,15 @@ public sealed class DemoCommandTests
         Assert.Contains("<ul id=\"promotion\">", await File.ReadAllTextAsync(temp.Combine("out", "report.html"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Matches(@"user 3: \d+ movies rated · films/ease-[0-9a-f]{12} \(champion\)", console.Out);
         Assert.Matches(@"bpr epoch   2/2  loss \d+\.\d{4}  [\d,]+ samples/s", console.Out);
+
+        // One turn of the feedback loop: served, clicked, retrained from the clicks, served again, reported.
+        Assert.Matches(@"round 1: 610 lists from films/ease-[0-9a-f]{12}, [\d,]+ clicks", console.Out);
+        Assert.Matches(@"started job films-[0-9a-f]{12}-r\d{17}", console.Out);
+        Assert.Matches(@"feedbackEvents [1-9]", console.Out);
+        Assert.Matches(@"round 2: 610 lists from films/ease-[0-9a-f]{12}", console.Out);
+        string html = await File.ReadAllTextAsync(temp.Combine("out", "report.html"), TestContext.Current.CancellationToken);
+        Assert.Contains("<table id=\"online\">", html, StringComparison.Ordinal);
+        Assert.Contains("click-through over time per variant", html, StringComparison.Ordinal);
         Assert.Contains("Demo finished.", console.Out, StringComparison.Ordinal);
     }
 

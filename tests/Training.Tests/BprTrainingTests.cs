@@ -32,8 +32,59 @@ public sealed class BprTrainingTests : IDisposable
     {
         var model = new MatrixFactorization(data.Users, data.Items, options.Dimensions, options.Seed);
         var (fit, validation) = ValidationCarve.Carve(data.ToSplit(), 0.2, 1);
-        TrainingOutcome outcome = PairwiseTrainer.Train(model, InteractionMatrix.FromSplit(fit, data.Users, data.Items), validation, options, gradedShare: 0, null, TestContext.Current.CancellationToken);
+        TrainingOutcome outcome = PairwiseTrainer.Train(model, data.CarryNegativesTo(InteractionMatrix.FromSplit(fit, data.Users, data.Items)), validation, options, gradedShare: 0, null, TestContext.Current.CancellationToken);
         return (model, outcome);
+    }
+
+    [Fact]
+    public void ExplicitNegatives_AreDrawnHalfTheTime_AndNeverAnItemTheUserHas()
+    {
+        InteractionMatrix data = Clustered();
+        int user = 1, own = data.ItemsOf(user)[0];
+        int[] shown = [.. Enumerable.Range(1, 20).Where(i => data.ItemsOf(user).BinarySearch(i) < 0).Take(2)];
+        InteractionMatrix withNegatives = data.WithNegatives(new PreparedSplit([user, user, user], [shown[0], shown[1], own], [0f, 0f, 0f], new long[3]));
+        var sampler = new NegativeSampler(withNegatives, seed: 3, epoch: 0);
+
+        int[] drawn = [.. Enumerable.Range(0, 10_000).Select(_ => sampler.Next(user))];
+
+        // Half the draws come from the three shown items (one of which the user has, so it is redrawn uniformly).
+        double share = drawn.Count(shown.Contains) / (double)drawn.Length;
+        Assert.InRange(share, 0.30, 0.40);
+        Assert.DoesNotContain(drawn, i => data.ItemsOf(user).BinarySearch(i) >= 0);
+        Assert.Empty(data.NegativesOf(user).ToArray());
+    }
+
+    [Fact]
+    public void Fit_WithExplicitNegatives_RanksWhatUsersSkippedBelowTheirOtherUnseenItems()
+    {
+        // Cluster 1 users were shown items 1–5 of their own group and clicked none of those they do not have.
+        InteractionMatrix data = Clustered();
+        var skipped = new List<(int User, int Item)>();
+        for (int u = 1; u <= 30; u++)
+        {
+            skipped.AddRange(Enumerable.Range(1, 5).Where(i => data.ItemsOf(u).BinarySearch(i) < 0).Select(i => (u, i)));
+        }
+
+        var negatives = new PreparedSplit([.. skipped.Select(s => s.User)], [.. skipped.Select(s => s.Item)], new float[skipped.Count], new long[skipped.Count]);
+        double Gap(InteractionMatrix train)
+        {
+            var (model, _) = Train(train, Small(epochs: 10));
+            using (model)
+            {
+                float[] users = model.UserWeights.detach().data<float>().ToArray(), items = Weights(model), bias = model.ItemBias.detach().data<float>().ToArray();
+                double Score(int u, int i) => Enumerable.Range(0, 8).Sum(d => users[(u * 8) + d] * items[(i * 8) + d]) + bias[i];
+                // Per user: mean score of the skipped items minus that of their other unseen own-group items.
+                return Enumerable.Range(1, 30).Average(u =>
+                {
+                    int[] unseen = [.. Enumerable.Range(1, 20).Where(i => data.ItemsOf(u).BinarySearch(i) < 0)];
+                    return unseen.Where(i => i <= 5).DefaultIfEmpty().Average(i => i == 0 ? 0 : Score(u, i)) - unseen.Where(i => i > 5).Average(i => Score(u, i));
+                });
+            }
+        }
+
+        double without = Gap(data), with = Gap(data.WithNegatives(negatives));
+
+        Assert.True(with < without - 0.5, $"skipped minus other unseen: {with:0.000} with the negatives, {without:0.000} without");
     }
 
     [Fact]

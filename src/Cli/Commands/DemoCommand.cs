@@ -32,9 +32,10 @@ internal static class DemoCommand
 
     /// <summary>
     /// Models that train in seconds to a few minutes on 2 CPU cores, the text two-tower among them (its item text
-    /// is encoded once per machine, then cached); the first promoted one becomes champion.
+    /// is encoded once per machine, then cached); the first promoted one becomes champion. The feedback of the last
+    /// day is merged into each job, and 100 new clicks start a retrain (the demo's last step shows one).
     /// </summary>
-    public const string DemoPlan = """{ "model": "movies", "models": [ { "architecture": "multdae", "epochs": 30 }, { "architecture": "bpr", "epochs": 10 }, { "architecture": "ease" }, { "architecture": "text", "epochs": 10 } ] }""";
+    public const string DemoPlan = """{ "model": "movies", "prepare": { "events": { "days": 1, "retrainAfter": 100 } }, "models": [ { "architecture": "multdae", "epochs": 30 }, { "architecture": "bpr", "epochs": 10 }, { "architecture": "ease" }, { "architecture": "text", "epochs": 10 } ] }""";
 
     private static readonly string[] SampleUsers = ["1", "2", "3"];
 
@@ -102,7 +103,8 @@ internal static class DemoCommand
         string trained = string.Join(" and ", plan.Models.Select(m => m.Architecture));
         AnsiConsole.MarkupLine($"[bold]3. Pipeline[/]: the worker prepares, trains {Markup.Escape(trained)}, evaluates each and promotes through the gate ...");
         await RunPipelineAsync(connectionString, cancellationToken);
-        JobView job = await ReportJobAsync(storage, name, cancellationToken);
+        IReadOnlyList<string> jobs = await DatasetWatcher.JobIdsAsync(storage, name, cancellationToken);
+        JobView job = await ReportJobAsync(storage, jobs.Count > 0 ? jobs[0] : throw new InvalidOperationException($"No job was started for datasets/{name}/."), cancellationToken);
         if (job.Status != JobStatus.Completed)
         {
             throw new InvalidOperationException($"The pipeline job {job.JobId} did not complete; see the stages above.");
@@ -127,6 +129,13 @@ internal static class DemoCommand
         var options = new ServingOptions { DefaultModel = modelName };
         await using RankServer server = await RankServer.StartAsync(connectionString, options, keepServing ? 5080 : 0, cancellationToken: cancellationToken);
         await ShowRecommendationsAsync(server.Address, Path.Combine(output, ExperimentRunner.PreparedFolder), cancellationToken);
+        if (plan.Prepare?.Events?.RetrainAfter is not null
+            && await DemoFeedbackLoop.RunAsync(connectionString, storage, modelName, Path.Combine(output, ExperimentRunner.PreparedFolder), ct => RunPipelineAsync(connectionString, ct), cancellationToken) is { } online)
+        {
+            report = await ExperimentReport.WriteAsync(experiment, output, promotion, online, cancellationToken);
+            AnsiConsole.Profile.Out.Writer.WriteLine($"report, with the online section: {report}");
+        }
+
         if (keepServing)
         {
             AnsiConsole.MarkupLine($"Serving on [bold]{server.Address}[/]; try: curl -s {server.Address}api/health. Ctrl+C stops everything.");
@@ -176,23 +185,19 @@ internal static class DemoCommand
         await worker.Pipeline.RunAsync(untilIdle: true, cancellationToken);
     }
 
-    private static async Task<JobView> ReportJobAsync(PipelineStorage storage, string dataset, CancellationToken cancellationToken)
+    /// <summary>Prints the job's stages as a table.</summary>
+    internal static async Task<JobView> ReportJobAsync(PipelineStorage storage, string jobId, CancellationToken cancellationToken)
     {
-        foreach (string jobId in await DatasetWatcher.JobIdsAsync(storage, dataset, cancellationToken))
+        JobView job = await storage.Jobs.GetAsync(jobId, cancellationToken) ?? throw new InvalidOperationException($"Job {jobId} has no record.");
+        var table = new Table().Title($"job {Markup.Escape(jobId)}").AddColumn("stage").AddColumn("status").AddColumn("seconds").AddColumn("details");
+        foreach (StageRecord stage in job.Stages)
         {
-            JobView job = (await storage.Jobs.GetAsync(jobId, cancellationToken))!;
-            var table = new Table().Title($"job {Markup.Escape(jobId)}").AddColumn("stage").AddColumn("status").AddColumn("seconds").AddColumn("details");
-            foreach (StageRecord stage in job.Stages)
-            {
-                string details = stage.Error ?? string.Join(", ", (stage.Details ?? new Dictionary<string, System.Text.Json.JsonElement>()).Select(d => $"{d.Key} {Format(d.Value)}"));
-                table.AddRow(Markup.Escape(stage.Stage), stage.Status.ToString(), stage.Seconds is { } s ? $"{s:0.0}" : "", Markup.Escape(details));
-            }
-
-            AnsiConsole.Write(table);
-            return job;
+            string details = stage.Error ?? string.Join(", ", (stage.Details ?? new Dictionary<string, System.Text.Json.JsonElement>()).Select(d => $"{d.Key} {Format(d.Value)}"));
+            table.AddRow(Markup.Escape(stage.Stage), stage.Status.ToString(), stage.Seconds is { } s ? $"{s:0.0}" : "", Markup.Escape(details));
         }
 
-        throw new InvalidOperationException($"No job was started for datasets/{dataset}/.");
+        AnsiConsole.Write(table);
+        return job;
     }
 
     private static string Format(System.Text.Json.JsonElement value) => value.ValueKind switch

@@ -68,7 +68,8 @@ internal static class ReportCommand
         return command;
     }
 
-    private static void Write(OnlineReport report)
+    /// <summary>The report as a table, with what was left out and why.</summary>
+    internal static void Write(OnlineReport report)
     {
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(report.Model)}[/] from {report.Since:u} to {report.Until:u}");
         var table = new Table().AddColumns("variant", "version", "users", "lists", "impressions", "clicks", "CTR", "CTR@1", "CTR@2", "CTR@3", "vs champion (95 % interval)");

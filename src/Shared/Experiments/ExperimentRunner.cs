@@ -104,11 +104,12 @@ public static class ExperimentRunner
                 "(every user needs at least two interactions).");
         }
 
-        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size);
+        var matrix = InteractionMatrix.FromSplit(train, spec.Users.Size, spec.Items.Size)
+            .WithNegatives(await PreparedDatasetReader.ReadSplitAsync(preparedFolder, PreparedFiles.Negatives, cancellationToken));
         // Leave-last-out: models fit on everything before the test item (train + validation), as is standard,
         // so the test item is predicted from the user's full history; tuning still uses validation alone.
         InteractionMatrix final = validation is { Count: > 0 } && options.Protocol is not (Protocol.Recommenders or Protocol.RecommendersPerUser)
-            ? InteractionMatrix.FromSplit(train.Concat(validation), spec.Users.Size, spec.Items.Size)
+            ? matrix.CarryNegativesTo(InteractionMatrix.FromSplit(train.Concat(validation), spec.Users.Size, spec.Items.Size))
             : matrix;
         IReadOnlyList<IReadOnlySet<int>> genres = await ItemGenres.ReadAsync(preparedFolder, spec, cancellationToken);
         var runs = new List<ModelRun>();

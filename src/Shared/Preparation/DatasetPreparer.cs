@@ -95,11 +95,12 @@ public static class DatasetPreparer
         }
 
         long feedbackEvents = 0;
+        List<(string User, string Item, long Timestamp)> shownNotClicked = [];
         if (layout.EventFiles.Count > 0)
         {
             progress?.Report($"merging feedback events from {layout.EventFiles.Count:N0} files");
             float click = options.ClickRating ?? (hasRating && collector.Accepted > 0 ? collector.MaxRating : 1f);
-            feedbackEvents = FeedbackInteractionReader.Read(layout.EventFiles, options, click, collector, DateTimeOffset.UtcNow, cancellationToken);
+            (feedbackEvents, shownNotClicked) = FeedbackInteractionReader.Read(layout.EventFiles, options, click, collector, DateTimeOffset.UtcNow, cancellationToken);
         }
 
         buckets.CompleteWriting();
@@ -199,6 +200,8 @@ public static class DatasetPreparer
             }
         }
 
+        long negatives = await WriteNegativesAsync(Path.Combine(staging, PreparedFiles.Negatives), shownNotClicked, userIds, itemIds, cancellationToken);
+
         progress?.Report("writing vocabularies and item features");
         long rejectedBeforeMetadata = quarantine.Total;
         ItemCatalogReader catalogue = ReadCatalogue(layout, options.MaxLineBytes, quarantine);
@@ -246,6 +249,7 @@ public static class DatasetPreparer
             Items = items,
             Interactions = interactions,
             FeedbackEvents = feedbackEvents,
+            ImpressionNegatives = negatives,
             Sparsity = 1 - (interactions / ((double)users * items)),
             Rating = hasRating ? new RatingRange(collector.MinRating, collector.MaxRating, collector.RatingSum / collector.Accepted) : null,
             Timestamps = hasTimestamp ? new TimeRange(kept.MinTimestamp, kept.MaxTimestamp) : null,
@@ -421,6 +425,45 @@ public static class DatasetPreparer
         }
 
         return reader;
+    }
+
+    /// <summary>
+    /// Writes the items shown and not clicked as explicit negatives (label 0), ordered by user and item; pairs whose
+    /// user or item the prepared vocabularies do not have are left out. Returns how many were written.
+    /// </summary>
+    private static async Task<long> WriteNegativesAsync(
+        string path, List<(string User, string Item, long Timestamp)> shown, string[] userIds, string[] itemIds, CancellationToken cancellationToken)
+    {
+        var users = new Dictionary<string, int>(StringComparer.Ordinal);
+        var items = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int u = 1; u < userIds.Length && shown.Count > 0; u++)
+        {
+            users[userIds[u]] = u;
+        }
+
+        for (int i = 1; i < itemIds.Length && shown.Count > 0; i++)
+        {
+            items[itemIds[i]] = i;
+        }
+
+        var rows = shown
+            .Where(s => users.ContainsKey(s.User) && items.ContainsKey(s.Item))
+            .Select(s => (User: users[s.User], Item: items[s.Item], s.Timestamp))
+            .OrderBy(r => r.User).ThenBy(r => r.Item)
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        await using SplitWriter writer = await SplitWriter.CreateAsync(path, cancellationToken);
+        foreach (var (user, item, timestamp) in rows)
+        {
+            writer.Add(user, item, 0f, timestamp);
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        return rows.Count;
     }
 
     private static Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken) =>

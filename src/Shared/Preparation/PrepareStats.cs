@@ -26,6 +26,9 @@ public sealed record PrepareStats
     /// <summary>Feedback events merged in as interactions (before deduplication), when the preparation read events.</summary>
     public long FeedbackEvents { get; init; }
 
+    /// <summary>Items shown to a user (served lists, impressions) and not clicked, kept as explicit negatives in <c>negatives.parquet</c>.</summary>
+    public long ImpressionNegatives { get; init; }
+
     /// <summary>1 − interactions / (users × items).</summary>
     public double Sparsity { get; init; }
 

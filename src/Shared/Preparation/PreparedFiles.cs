@@ -13,6 +13,9 @@ public static class PreparedFiles
     public const string UserText = "user-text.parquet";
     public const string Spec = "spec.json";
 
+    /// <summary>Items shown to a user who did not click them (from feedback events), as explicit negatives; only where there are some.</summary>
+    public const string Negatives = "negatives.parquet";
+
     /// <summary>Written last: its presence is what marks a prepared dataset as complete.</summary>
     public const string Stats = "stats.json";
 

@@ -12,6 +12,7 @@ public sealed class InteractionMatrix
     private readonly int[] _items;
     private readonly float[] _values;
     private readonly long[] _timestamps;
+    private InteractionMatrix? _negatives;
 
     private InteractionMatrix(int users, int items, int[] offsets, int[] itemIndices, float[] values, long[] timestamps)
     {
@@ -54,6 +55,19 @@ public sealed class InteractionMatrix
 
     /// <summary>Users with at least one interaction, ascending.</summary>
     public int[] UsersWithItems() => [.. Enumerable.Range(0, Users).Where(u => _offsets[u + 1] > _offsets[u])];
+
+    /// <summary>
+    /// Items shown to the user that they did not click (impressions from feedback events, <c>negatives.parquet</c>):
+    /// explicit negatives for the trainers that sample negatives; empty unless <see cref="WithNegatives"/> set them.
+    /// </summary>
+    public ReadOnlySpan<int> NegativesOf(int user) => _negatives is null ? [] : _negatives.ItemsOf(user);
+
+    /// <summary>The same interactions with explicit negatives attached (the rows of <paramref name="negatives"/>).</summary>
+    public InteractionMatrix WithNegatives(PreparedSplit? negatives) =>
+        new(Users, Items, _offsets, _items, _values, _timestamps) { _negatives = negatives is { Count: > 0 } ? FromSplit(negatives, Users, Items) : null };
+
+    /// <summary>This matrix's explicit negatives on <paramref name="other"/> (the same users and items, other rows).</summary>
+    public InteractionMatrix CarryNegativesTo(InteractionMatrix other) => _negatives is null ? other : new(other.Users, other.Items, other._offsets, other._items, other._values, other._timestamps) { _negatives = _negatives };
 
     public ReadOnlySpan<float> ValuesOf(int user) => _values.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
 

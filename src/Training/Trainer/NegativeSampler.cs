@@ -4,8 +4,10 @@ using Recsys.Recommenders;
 namespace Recsys.Training.Trainer;
 
 /// <summary>
-/// Uniform negatives: items the user has no training interaction with, by rejection against the user's
-/// sorted item row. Seeded per epoch, so a resumed run draws exactly what an uninterrupted one would.
+/// Negatives: items the user has no training interaction with, by rejection against the user's sorted item row;
+/// uniform over the catalogue, except that a user with explicit negatives (items shown and not clicked, see
+/// <see cref="InteractionMatrix.NegativesOf"/>) gets one of those half of the time. Seeded per epoch, so a resumed
+/// run draws exactly what an uninterrupted one would.
 /// </summary>
 internal sealed class NegativeSampler
 {
@@ -21,6 +23,16 @@ internal sealed class NegativeSampler
     public int Next(int user)
     {
         ReadOnlySpan<int> seen = _train.ItemsOf(user);
+        ReadOnlySpan<int> shown = _train.NegativesOf(user);
+        if (shown.Length > 0 && _random.NextInt(2) == 0)
+        {
+            int item = shown[_random.NextInt(shown.Length)];
+            if (seen.BinarySearch(item) < 0)
+            {
+                return item;
+            }
+        }
+
         int catalogue = _train.Items - 1;
         // A user who has everything gets any item; rejection would never end.
         for (int attempt = 0; attempt < 64 || seen.Length < catalogue; attempt++)
