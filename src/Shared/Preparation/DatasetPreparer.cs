@@ -96,6 +96,8 @@ public static class DatasetPreparer
 
         long feedbackEvents = 0;
         List<(string User, string Item, long Timestamp)> shownNotClicked = [];
+        // Rows from here on are feedback: they train, and never move the dataset's own rows between splits.
+        int feedbackFrom = collector.NextSequence;
         if (layout.EventFiles.Count > 0)
         {
             progress?.Report($"merging feedback events from {layout.EventFiles.Count:N0} files");
@@ -122,7 +124,7 @@ public static class DatasetPreparer
         progress?.Report("removing duplicates");
         int[] userDegree = new int[collector.Users.Count];
         int[] itemDegree = new int[collector.Items.Count];
-        (long duplicates, long belowThreshold) = Deduplicate(buckets, options, userDegree, itemDegree);
+        (long duplicates, long belowThreshold) = Deduplicate(buckets, options, userDegree, itemDegree, feedbackFrom);
         long removedByKCore = options.KCore > 1 ? FilterKCore(buckets, options.KCore, ref userDegree, ref itemDegree) : 0;
 
         (int[] userFinal, string[] userIds) = collector.Users.Finalise(u => userDegree[u] > 0);
@@ -136,7 +138,7 @@ public static class DatasetPreparer
         }
 
         var (trainCut, validationCut) = options.Split == SplitMethod.Temporal
-            ? SplitAssigner.TemporalCuts(CollectTimestamps(buckets, interactions), options.Ratios)
+            ? SplitAssigner.TemporalCuts(CollectTimestamps(buckets, feedbackFrom), options.Ratios)
             : (0L, 0L);
         ItemStratifiedCuts? itemCuts = options.Split == SplitMethod.StratifiedByItem
             ? ItemStratifiedCuts.Build(buckets, userFinal, itemFinal, itemIds.Length, options.Ratios, options.Seed)
@@ -165,7 +167,7 @@ public static class DatasetPreparer
                     // Rows are still grouped by user from the dedupe pass; writers flush between users.
                     for (int start = 0; start < length;)
                     {
-                        start = WriteUser(rows, start, length, userFinal, itemFinal, userIds, assigner, writers, ref parts, kept);
+                        start = WriteUser(rows, start, length, userFinal, itemFinal, userIds, assigner, writers, ref parts, kept, feedbackFrom);
                         foreach (SplitWriter? writer in writers)
                         {
                             if (writer is { IsFull: true })
@@ -265,7 +267,8 @@ public static class DatasetPreparer
         return stats;
     }
 
-    private static (long Duplicates, long BelowThreshold) Deduplicate(InteractionBuckets buckets, PrepareOptions options, int[] userDegree, int[] itemDegree)
+    /// <param name="feedbackFrom">The first row read from feedback events; a pair the dataset also has keeps the dataset row's place (its split), with the latest value.</param>
+    private static (long Duplicates, long BelowThreshold) Deduplicate(InteractionBuckets buckets, PrepareOptions options, int[] userDegree, int[] itemDegree, int feedbackFrom)
     {
         long duplicates = 0;
         long belowThreshold = 0;
@@ -275,8 +278,14 @@ public static class DatasetPreparer
             Span<Interaction> span = rows.AsSpan(0, length);
             buckets.SortByUserItemTime(span, userDegree.Length);
             int kept = 0;
+            int datasetSequence = -1;
             for (int i = 0; i < span.Length; i++)
             {
+                if (span[i].Sequence < feedbackFrom && datasetSequence < 0)
+                {
+                    datasetSequence = span[i].Sequence;
+                }
+
                 // Sorted by time within a user-item pair: only the last (latest) of a run is kept.
                 if (i + 1 < span.Length && span[i + 1].User == span[i].User && span[i + 1].Item == span[i].Item)
                 {
@@ -285,6 +294,12 @@ public static class DatasetPreparer
                 }
 
                 Interaction row = span[i];
+                if (row.Sequence >= feedbackFrom && datasetSequence >= 0)
+                {
+                    row.Sequence = datasetSequence;
+                }
+
+                datasetSequence = -1;
                 if (options.ImplicitMinRating is { } min)
                 {
                     if (row.Rating < min)
@@ -351,28 +366,31 @@ public static class DatasetPreparer
     }
 
     // A temporal split needs one global cut, hence every kept timestamp (8 bytes a row) at once.
-    private static long[] CollectTimestamps(InteractionBuckets buckets, long count)
+    /// <summary>The dataset rows' timestamps (feedback rows, which always train, do not move the temporal cuts).</summary>
+    private static long[] CollectTimestamps(InteractionBuckets buckets, int feedbackFrom)
     {
-        long[] timestamps = new long[count];
-        long at = 0;
+        var timestamps = new List<long>();
         for (int b = 0; b < buckets.Count; b++)
         {
             Interaction[] rows = buckets.Read(b, out int length);
             for (int i = 0; i < length; i++)
             {
-                timestamps[at++] = rows[i].Timestamp;
+                if (rows[i].Sequence < feedbackFrom)
+                {
+                    timestamps.Add(rows[i].Timestamp);
+                }
             }
 
             InteractionBuckets.Release(rows);
         }
 
-        return timestamps;
+        return [.. timestamps];
     }
 
     /// <summary>Splits and buffers the rows of the user starting at <paramref name="start"/>; returns where the next user starts.</summary>
     private static int WriteUser(
         Interaction[] rows, int start, int length, int[] userFinal, int[] itemFinal, string[] userIds, SplitAssigner assigner,
-        SplitWriter?[] writers, ref SplitPart[] parts, KeptRange kept)
+        SplitWriter?[] writers, ref SplitPart[] parts, KeptRange kept, int feedbackFrom)
     {
         int user = rows[start].User;
         int end = start + 1;
@@ -393,7 +411,23 @@ public static class DatasetPreparer
             parts = new SplitPart[group.Length * 2];
         }
 
-        assigner.Assign(group, userIds[group[0].User], parts);
+        // Feedback rows go last and train; the dataset's rows are split exactly as they would be without them.
+        int own = 0;
+        for (int i = 0; i < group.Length; i++)
+        {
+            if (group[i].Sequence < feedbackFrom)
+            {
+                (group[own], group[i]) = (group[i], group[own]);
+                own++;
+            }
+        }
+
+        if (own > 0)
+        {
+            assigner.Assign(group[..own], userIds[group[0].User], parts);
+        }
+
+        parts.AsSpan(own, group.Length - own).Clear(); // SplitPart.Train
         for (int i = 0; i < group.Length; i++)
         {
             ref Interaction row = ref group[i];

@@ -24,6 +24,9 @@ internal sealed class InteractionCollector : IInteractionSink
 
     public long Accepted { get; private set; }
 
+    /// <summary>The input-order number the next accepted row gets (rows read from here on come after every earlier one).</summary>
+    public int NextSequence => _sequence;
+
     public float MinRating { get; private set; } = float.PositiveInfinity;
 
     public float MaxRating { get; private set; } = float.NegativeInfinity;

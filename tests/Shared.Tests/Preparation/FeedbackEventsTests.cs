@@ -84,6 +84,50 @@ public sealed class FeedbackEventsTests : IDisposable
         Assert.False(File.Exists(_temp.Combine("plain", PreparedFiles.Negatives)));
     }
 
+    [Theory]
+    [InlineData("stratified")]
+    [InlineData("leave-last-out")]
+    [InlineData("temporal")]
+    public async Task Prepare_WithEvents_TrainsOnTheFeedback_AndSplitsTheDatasetsOwnRowsAsWithout(string split)
+    {
+        var lines = new List<string> { "user,item,rating,timestamp" };
+        for (int u = 1; u <= 20; u++)
+        {
+            lines.AddRange(Enumerable.Range(1, 10).Select(i => $"u{u},i{(u * 3 + i) % 25},{1 + ((u + i) % 5)},{1000 + (u * 10) + i}"));
+        }
+
+        string data = _temp.Write("ratings.csv", string.Join('\n', lines) + "\n");
+        var options = new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, Split = SplitMethodNames.Parse(split), Ratios = [0.75] };
+        await PrepareAsync(options, $"plain-{split}");
+        var plainTest = await PairsAsync($"plain-{split}", PreparedFiles.Test);
+        var (testUser, testItem, _) = plainTest.First();
+
+        // New items clicked by every user, and one click on a pair the dataset holds in its test split.
+        _temp.Write($"events-{split}/2026/12/01/host.jsonl", string.Join('\n',
+            Enumerable.Range(1, 20).Select(u => $$"""{"schema":1,"type":"click","userId":"u{{u}}","itemId":"new{{u % 3}}","model":"movies","timestamp":"2026-12-01T10:00:00Z"}""")
+                .Append($$"""{"schema":1,"type":"click","userId":"{{testUser}}","itemId":"{{testItem}}","model":"movies","timestamp":"2026-12-01T10:00:00Z"}""")));
+        await PrepareAsync(options with { Events = _temp.Combine($"events-{split}"), EventsModel = "movies", ClickRating = 9 }, $"merged-{split}");
+
+        var mergedTest = await PairsAsync($"merged-{split}", PreparedFiles.Test);
+        var mergedTrain = await PairsAsync($"merged-{split}", PreparedFiles.Train);
+        Assert.Equal(plainTest.Select(p => (p.User, p.Item)), mergedTest.Select(p => (p.User, p.Item)));
+        Assert.Equal(9f, mergedTest.Single(p => (p.User, p.Item) == (testUser, testItem)).Label);
+        Assert.Equal(20, mergedTrain.Count(p => p.Item.StartsWith("new", StringComparison.Ordinal)));
+        Assert.Equal(
+            (await PairsAsync($"plain-{split}", PreparedFiles.Train)).Select(p => (p.User, p.Item)).Order(),
+            mergedTrain.Where(p => !p.Item.StartsWith("new", StringComparison.Ordinal)).Select(p => (p.User, p.Item)).Order());
+    }
+
+    /// <summary>A split's rows as (user id, item id, label), ordered by user and item id.</summary>
+    private async Task<List<(string User, string Item, float Label)>> PairsAsync(string folder, string file)
+    {
+        PreparedSplit rows = (await PreparedDatasetReader.ReadSplitAsync(_temp.Combine(folder), file, Ct))!;
+        string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(_temp.Combine(folder), PreparedFiles.Users, Ct))["id"];
+        string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(_temp.Combine(folder), PreparedFiles.Items, Ct))["id"];
+        return [.. Enumerable.Range(0, rows.Count).Select(r => (users[rows.Users[r] - 1], items[rows.Items[r] - 1], rows.Labels[r]))
+            .OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal)];
+    }
+
     [Fact]
     public async Task EventOptions_WithoutEvents_AreBadInput()
     {
