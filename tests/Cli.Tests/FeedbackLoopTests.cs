@@ -68,7 +68,8 @@ public sealed class FeedbackLoopTests : IAsyncLifetime
         string prepared = await _storage.DownloadPreparedAsync(
             new PipelineMessage { Stage = PipelineStage.Train, Dataset = Model, JobId = dropJob, ContentHash = contentHash }, _temp.Combine("prepared"), Ct);
         string oracle = await TestModels.WriteMatrixFactorizationAsync(prepared, _temp.Combine("oracle"), Model, "oracle", Groups,
-            (_, user) => TasteWorld.OneHot(TasteWorld.GroupOfUser(user)), (_, item) => TasteWorld.OneHot(TasteWorld.GroupOfItem(item)));
+            (_, user) => user.Length == 0 ? new float[Groups] : TasteWorld.OneHot(TasteWorld.GroupOfUser(user)),
+            (_, item) => item.Length == 0 ? new float[Groups] : TasteWorld.OneHot(TasteWorld.GroupOfItem(item)));
         await _storage.Registry.PublishAsync(Model, oracle, Ct);
         await _storage.Registry.SetAliasAsync(Model, "challenger", "oracle", null, Ct);
         await _storage.Container(ProfileStore.ContainerName).CreateIfNotExistsAsync(cancellationToken: Ct);

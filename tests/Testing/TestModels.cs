@@ -48,7 +48,8 @@ public static class TestModels
 
     /// <summary>
     /// Writes an exported matrix-factorisation package of <paramref name="model"/> over the prepared dataset's
-    /// vocabularies, with each user's and item's vector given by index and id: score(user, item) = their dot product.
+    /// vocabularies, with each user's and item's vector given by index and id (index 0, the unknown one, with an empty
+    /// id): score(user, item) = their dot product.
     /// </summary>
     public static async Task<string> WriteMatrixFactorizationAsync(
         string prepared, string folder, string model, string version, int dimensions, Func<int, string, float[]> userVector, Func<int, string, float[]> itemVector)
@@ -61,9 +62,9 @@ public static class TestModels
         float[] Table(int rows, string[] ids, Func<int, string, float[]> vector)
         {
             float[] weights = new float[rows * dimensions];
-            for (int i = 1; i < rows; i++)
+            for (int i = 0; i < rows; i++)
             {
-                vector(i, ids[i - 1]).AsSpan().CopyTo(weights.AsSpan(i * dimensions, dimensions));
+                vector(i, i == 0 ? string.Empty : ids[i - 1]).AsSpan().CopyTo(weights.AsSpan(i * dimensions, dimensions));
             }
 
             return weights;

@@ -231,7 +231,14 @@ internal static class DemoCommand
                 // A trained EASE shares its name with the EASE baseline: the trained one says so, as aliases do.
                 string label = entry.Aliases.Where(a => a.Value == version).Select(a => $" ({a.Key})").FirstOrDefault()
                     ?? (baselines.Any(b => b.Name.Equals(model.Manifest.DisplayName, StringComparison.OrdinalIgnoreCase)) ? " (trained)" : "");
-                versions.Add(new ModelDescriptor($"{model.Manifest.DisplayName}{label}", $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
+                string shown = $"{model.Manifest.DisplayName}{label}";
+                // A retrain leaves two versions of one architecture: the later ones are named by version.
+                if (versions.Any(v => v.Name == shown))
+                {
+                    shown = $"{model.Manifest.DisplayName} ({version})";
+                }
+
+                versions.Add(new ModelDescriptor(shown, $"{modelName}/{version}", () => new ServingRecommender(model, items, users)));
             }
 
             return await ExperimentCommand.RunShowingProgressAsync(

@@ -21,7 +21,10 @@ internal sealed class JsonBodyReader
 
     public JsonSerializerOptions Options { get; }
 
-    public async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken)
+    public int MaxDepth => Options.MaxDepth;
+
+    /// <param name="fast">A reader for the usual shape of the body; null sends the body to the general deserialiser.</param>
+    public async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken, Func<ReadOnlySpan<byte>, T?>? fast = null)
         where T : class
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_limit + 1, 64 * 1024));
@@ -56,7 +59,7 @@ internal sealed class JsonBodyReader
                 }
             }
 
-            return Parse<T>(buffer.AsSpan(0, length));
+            return fast?.Invoke(buffer.AsSpan(0, length)) ?? Parse<T>(buffer.AsSpan(0, length));
         }
         finally
         {

@@ -46,7 +46,7 @@ public sealed class RankApi
     public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/rank", async () =>
         {
-            RankRequest request = await _body.ReadAsync<RankRequest>(body, cancellationToken);
+            RankRequest request = await _body.ReadAsync(body, cancellationToken, utf8 => RankRequestReader.TryRead(utf8, _body.MaxDepth));
             return Ok(Served(request.UserId, await _rank.RankAsync(request, cancellationToken)));
         });
 

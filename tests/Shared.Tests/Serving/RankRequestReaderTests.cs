@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Http;
+using Xunit;
+
+namespace Recsys.Shared.Tests.Serving;
+
+/// <summary>The rank body's fast reader against the general deserialiser: the same request, or it steps aside.</summary>
+public sealed class RankRequestReaderTests
+{
+    private static readonly JsonSerializerOptions Options = new(Features.FeatureSpec.JsonOptions) { WriteIndented = false };
+
+    private static string? General(string body)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(JsonSerializer.Deserialize<RankRequest>(body, Options), Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"userId":"u1","candidates":[{"id":"a"},{"id":"b"}],"top":5}""")]
+    [InlineData("""{ "model": "movies", "alias": "challenger", "history": ["x", "y"], "exclude": [], "excludeSeen": false, "diversity": 0.25, "candidates": [ { "id": "a\u00e9" } ] }""")]
+    [InlineData("""{"profile":"blend","candidates":[{"id":null}],"top":null,"userId":null,"history":null}""")]
+    [InlineData("""{"candidates":[],"candidates":[{"id":"last"}]}""")]
+    public void TheUsualShapes_AreReadFast_AsTheGeneralReaderReadsThem(string body)
+    {
+        RankRequest? fast = RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64);
+
+        Assert.NotNull(fast);
+        Assert.Equal(General(body), JsonSerializer.Serialize(fast, Options));
+    }
+
+    [Theory]
+    [InlineData("""{"UserId":"u1","candidates":[{"id":"a"}]}""")] // another spelling
+    [InlineData("""{"candidates":[{"id":"a","features":{"price":3}}]}""")]
+    [InlineData("""{"candidates":[{"id":"a","text":"new"}]}""")]
+    [InlineData("""{"candidates":[{"id":"a"}],"filters":{"genres":["Comedy"]}}""")]
+    [InlineData("""{"candidates":[{"id":"a"}],"top":"5"}""")] // a number as a string
+    [InlineData("""{"candidates":[{"id":"a"}],"top":5.5}""")]
+    [InlineData("""{"candidates":[null]}""")]
+    [InlineData("""{"candidates":[{"id":"a"}]} trailing""")]
+    [InlineData("""{"candidates":[{"id":"a"}],}""")]
+    [InlineData("""{"candidates":[{"id":1}]}""")]
+    [InlineData("""{"excludeSeen":null}""")]
+    [InlineData("""[]""")]
+    [InlineData("")]
+    public void AnythingElse_IsLeftToTheGeneralReader(string body) =>
+        Assert.Null(RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64));
+
+    [Fact]
+    public void RandomBodies_ReadFast_AreExactlyWhatTheGeneralReaderReads()
+    {
+        var random = new Random(7);
+        string[] values = ["\"a\"", "\"b\\u0041\"", "null", "1", "[]", "[\"x\"]", "{}", "true", "0.5", "\"\"", "[{\"id\":\"c\"}]", "[{\"id\":\"c\"},{\"id\":\"d\"}]"];
+        string[] names = ["model", "alias", "profile", "userId", "history", "exclude", "top", "excludeSeen", "diversity", "candidates", "Top", "other"];
+        int fastCount = 0;
+        for (int n = 0; n < 2_000; n++)
+        {
+            string body = "{" + string.Join(",", Enumerable.Range(0, random.Next(5)).Select(_ => $"\"{names[random.Next(names.Length)]}\":{values[random.Next(values.Length)]}")) + "}";
+            RankRequest? fast = RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64);
+            if (fast is not null)
+            {
+                fastCount++;
+                Assert.Equal(General(body), JsonSerializer.Serialize(fast, Options));
+            }
+        }
+
+        Assert.InRange(fastCount, 200, 1_900); // both paths are exercised
+    }
+
+    [Fact]
+    public void TheDepthLimit_SendsADeepBodyToTheGeneralReader() =>
+        Assert.Null(RankRequestReader.TryRead(Encoding.UTF8.GetBytes("""{"candidates":[{"id":"a"}]}"""), 2));
+}
