@@ -23,6 +23,7 @@ internal static class Parts
         var model = lease.Model;
         string[] ids = [.. (await Preparation.PreparedDatasetReader.ReadTextColumnsAsync(folder, Preparation.PreparedFiles.Items))["id"].Take(1000)];
         var request = new RankRequest { UserId = "1", Candidates = [.. ids.Select(i => new RankCandidate { Id = i })], Top = 10 };
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(request, Features.FeatureSpec.JsonOptions));
         var validator = new RequestValidator(options);
         int[] items = new int[1000];
         float[] scores = new float[1000];
@@ -42,6 +43,9 @@ internal static class Parts
             Time("score", () => model.Score([new ScoringQuery(1, ReadOnlyMemory<int>.Empty, items)], scores));
             Time("best", () => ScoreFusion.Fused.Of(scores).Best(10, static _ => true));
             Time("service", () => service.RankAsync(request).GetAwaiter().GetResult());
+            Time("parse", () => System.Text.Json.JsonSerializer.Deserialize<RankRequest>(body, serving.Api.JsonOptions));
+            Time("parse fast", () => Serving.Http.RankRequestReader.TryRead(body, 64));
+            Time("api", () => serving.Api.RankAsync(new MemoryStream(body, writable: false)).GetAwaiter().GetResult());
         }
     }
 }

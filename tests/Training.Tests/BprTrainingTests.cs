@@ -37,7 +37,7 @@ public sealed class BprTrainingTests : IDisposable
     }
 
     [Fact]
-    public void ExplicitNegatives_AreDrawnHalfTheTime_AndNeverAnItemTheUserHas()
+    public void ExplicitNegatives_AreDrawnAQuarterOfTheTime_AndNeverAnItemTheUserHas()
     {
         InteractionMatrix data = Clustered();
         int user = 1, own = data.ItemsOf(user)[0];
@@ -47,9 +47,10 @@ public sealed class BprTrainingTests : IDisposable
 
         int[] drawn = [.. Enumerable.Range(0, 10_000).Select(_ => sampler.Next(user))];
 
-        // Half the draws come from the three shown items (one of which the user has, so it is redrawn uniformly).
+        // A quarter of the draws pick one of the three shown items (one the user has, redrawn uniformly): 1/4 × 2/3,
+        // plus the uniform draws' 2 in 28 unseen items, about 0.226.
         double share = drawn.Count(shown.Contains) / (double)drawn.Length;
-        Assert.InRange(share, 0.30, 0.40);
+        Assert.InRange(share, 0.19, 0.27);
         Assert.DoesNotContain(drawn, i => data.ItemsOf(user).BinarySearch(i) >= 0);
         Assert.Empty(data.NegativesOf(user).ToArray());
     }

@@ -145,6 +145,9 @@ public static class DatasetPreparer
             : null;
         var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut, itemCuts);
 
+        // Shown and not clicked, unless the user has the item anyway (the dataset or a later click says otherwise).
+        Dictionary<long, long> negatives = ShownNotClicked(shownNotClicked, userIds, itemIds);
+
         progress?.Report("splitting and writing");
         var writers = new SplitWriter?[3];
         var kept = new KeptRange();
@@ -167,7 +170,7 @@ public static class DatasetPreparer
                     // Rows are still grouped by user from the dedupe pass; writers flush between users.
                     for (int start = 0; start < length;)
                     {
-                        start = WriteUser(rows, start, length, userFinal, itemFinal, userIds, assigner, writers, ref parts, kept, feedbackFrom);
+                        start = WriteUser(rows, start, length, userFinal, itemFinal, userIds, assigner, writers, ref parts, kept, feedbackFrom, negatives);
                         foreach (SplitWriter? writer in writers)
                         {
                             if (writer is { IsFull: true })
@@ -202,7 +205,7 @@ public static class DatasetPreparer
             }
         }
 
-        long negatives = await WriteNegativesAsync(Path.Combine(staging, PreparedFiles.Negatives), shownNotClicked, userIds, itemIds, cancellationToken);
+        await WriteNegativesAsync(Path.Combine(staging, PreparedFiles.Negatives), negatives, cancellationToken);
 
         progress?.Report("writing vocabularies and item features");
         long rejectedBeforeMetadata = quarantine.Total;
@@ -251,7 +254,7 @@ public static class DatasetPreparer
             Items = items,
             Interactions = interactions,
             FeedbackEvents = feedbackEvents,
-            ImpressionNegatives = negatives,
+            ImpressionNegatives = negatives.Count,
             Sparsity = 1 - (interactions / ((double)users * items)),
             Rating = hasRating ? new RatingRange(collector.MinRating, collector.MaxRating, collector.RatingSum / collector.Accepted) : null,
             Timestamps = hasTimestamp ? new TimeRange(kept.MinTimestamp, kept.MaxTimestamp) : null,
@@ -390,7 +393,7 @@ public static class DatasetPreparer
     /// <summary>Splits and buffers the rows of the user starting at <paramref name="start"/>; returns where the next user starts.</summary>
     private static int WriteUser(
         Interaction[] rows, int start, int length, int[] userFinal, int[] itemFinal, string[] userIds, SplitAssigner assigner,
-        SplitWriter?[] writers, ref SplitPart[] parts, KeptRange kept, int feedbackFrom)
+        SplitWriter?[] writers, ref SplitPart[] parts, KeptRange kept, int feedbackFrom, Dictionary<long, long> negatives)
     {
         int user = rows[start].User;
         int end = start + 1;
@@ -404,6 +407,7 @@ public static class DatasetPreparer
         {
             group[i].User = userFinal[group[i].User];
             group[i].Item = itemFinal[group[i].Item];
+            negatives.Remove(PairKey(group[i].User, group[i].Item));
         }
 
         if (parts.Length < group.Length)
@@ -461,43 +465,55 @@ public static class DatasetPreparer
         return reader;
     }
 
-    /// <summary>
-    /// Writes the items shown and not clicked as explicit negatives (label 0), ordered by user and item; pairs whose
-    /// user or item the prepared vocabularies do not have are left out. Returns how many were written.
-    /// </summary>
-    private static async Task<long> WriteNegativesAsync(
-        string path, List<(string User, string Item, long Timestamp)> shown, string[] userIds, string[] itemIds, CancellationToken cancellationToken)
+    private static long PairKey(int user, int item) => ((long)user << 32) | (uint)item;
+
+    /// <summary>The shown-and-not-clicked pairs by final indices (key → time); pairs the vocabularies do not have are left out.</summary>
+    private static Dictionary<long, long> ShownNotClicked(List<(string User, string Item, long Timestamp)> shown, string[] userIds, string[] itemIds)
     {
+        var negatives = new Dictionary<long, long>();
+        if (shown.Count == 0)
+        {
+            return negatives;
+        }
+
         var users = new Dictionary<string, int>(StringComparer.Ordinal);
         var items = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int u = 1; u < userIds.Length && shown.Count > 0; u++)
+        for (int u = 1; u < userIds.Length; u++)
         {
             users[userIds[u]] = u;
         }
 
-        for (int i = 1; i < itemIds.Length && shown.Count > 0; i++)
+        for (int i = 1; i < itemIds.Length; i++)
         {
             items[itemIds[i]] = i;
         }
 
-        var rows = shown
-            .Where(s => users.ContainsKey(s.User) && items.ContainsKey(s.Item))
-            .Select(s => (User: users[s.User], Item: items[s.Item], s.Timestamp))
-            .OrderBy(r => r.User).ThenBy(r => r.Item)
-            .ToList();
-        if (rows.Count == 0)
+        foreach (var (user, item, timestamp) in shown)
         {
-            return 0;
+            if (users.TryGetValue(user, out int u) && items.TryGetValue(item, out int i))
+            {
+                negatives.TryAdd(PairKey(u, i), timestamp);
+            }
+        }
+
+        return negatives;
+    }
+
+    /// <summary>Writes the explicit negatives (label 0), ordered by user and item; nothing when there are none.</summary>
+    private static async Task WriteNegativesAsync(string path, Dictionary<long, long> negatives, CancellationToken cancellationToken)
+    {
+        if (negatives.Count == 0)
+        {
+            return;
         }
 
         await using SplitWriter writer = await SplitWriter.CreateAsync(path, cancellationToken);
-        foreach (var (user, item, timestamp) in rows)
+        foreach (var (key, timestamp) in negatives.OrderBy(n => n.Key))
         {
-            writer.Add(user, item, 0f, timestamp);
+            writer.Add((int)(key >> 32), (int)(uint)key, 0f, timestamp);
         }
 
         await writer.FlushAsync(cancellationToken);
-        return rows.Count;
     }
 
     private static Task WriteUsersAsync(string path, string[] userIds, CancellationToken cancellationToken) =>

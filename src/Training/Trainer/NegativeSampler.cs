@@ -6,11 +6,17 @@ namespace Recsys.Training.Trainer;
 /// <summary>
 /// Negatives: items the user has no training interaction with, by rejection against the user's sorted item row;
 /// uniform over the catalogue, except that a user with explicit negatives (items shown and not clicked, see
-/// <see cref="InteractionMatrix.NegativesOf"/>) gets one of those half of the time. Seeded per epoch, so a resumed
+/// <see cref="InteractionMatrix.NegativesOf"/>) gets one of those a quarter of the time (<see cref="ShownShareQuarters"/>). Seeded per epoch, so a resumed
 /// run draws exactly what an uninterrupted one would.
 /// </summary>
 internal sealed class NegativeSampler
 {
+    /// <summary>
+    /// How often a user with explicit negatives gets one of them. A list shows few items, so a larger share makes the
+    /// same handful most of a user's negatives, and "not clicked" is weaker evidence than "not liked".
+    /// </summary>
+    public const int ShownShareQuarters = 1;
+
     private readonly InteractionMatrix _train;
     private StableRandom _random;
 
@@ -24,7 +30,7 @@ internal sealed class NegativeSampler
     {
         ReadOnlySpan<int> seen = _train.ItemsOf(user);
         ReadOnlySpan<int> shown = _train.NegativesOf(user);
-        if (shown.Length > 0 && _random.NextInt(2) == 0)
+        if (shown.Length > 0 && _random.NextInt(4) < ShownShareQuarters)
         {
             int item = shown[_random.NextInt(shown.Length)];
             if (seen.BinarySearch(item) < 0)

@@ -58,26 +58,27 @@ public sealed class FeedbackEventsTests : IDisposable
     [Fact]
     public async Task Prepare_WithEvents_KeepsWhatWasShownAndNotClicked_AsExplicitNegatives()
     {
-        string data = _temp.Write("ratings.csv", "user,item,rating,timestamp\nu1,a,3,100\nu1,b,4,110\nu2,a,5,120\nu2,b,2,130\n");
+        string data = _temp.Write("ratings.csv", "user,item,rating,timestamp\nu1,a,3,100\nu1,b,4,110\nu2,a,5,120\nu2,b,2,130\nu3,d,4,140\nu3,e,4,150\n");
         _temp.Write("events/2026/12/01/host-1.jsonl", string.Join('\n',
         [
-            """{"schema":1,"type":"served","requestId":"r1","userId":"u1","model":"movies","version":"v1","variant":"champion","items":["c","a","zz"],"scores":[0.9,0.8,0.7],"timestamp":"2026-12-01T10:00:00Z"}""",
-            """{"schema":1,"type":"served","requestId":"r2","userId":"u2","model":"movies","version":"v1","variant":"champion","items":["c","b"],"scores":[0.9,0.8],"timestamp":"2026-12-01T10:00:00Z"}""",
+            """{"schema":1,"type":"served","requestId":"r1","userId":"u1","model":"movies","version":"v1","variant":"champion","items":["c","d","zz","a"],"scores":[0.9,0.8,0.7,0.6],"timestamp":"2026-12-01T10:00:00Z"}""",
+            """{"schema":1,"type":"served","requestId":"r2","userId":"u2","model":"movies","version":"v1","variant":"champion","items":["c","e"],"scores":[0.9,0.8],"timestamp":"2026-12-01T10:00:00Z"}""",
             """{"schema":1,"type":"click","userId":"u2","itemId":"c","requestId":"r2","timestamp":"2026-12-01T10:00:05Z"}""",
             """{"schema":1,"type":"served","requestId":"r3","userId":"u1","model":"books","version":"v1","variant":"champion","items":["b"],"scores":[0.9],"timestamp":"2026-12-01T10:00:00Z"}""",
-            """{"schema":1,"type":"impression","userId":"u1","itemId":"b","model":"movies","timestamp":"2026-12-01T10:01:00Z"}""",
+            """{"schema":1,"type":"impression","userId":"u1","itemId":"e","model":"movies","timestamp":"2026-12-01T10:01:00Z"}""",
         ]));
         var options = new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, Events = _temp.Combine("events"), EventsModel = "movies" };
 
         PrepareResult merged = await PrepareAsync(options, "merged");
         PrepareResult plain = await PrepareAsync(options with { Events = null, EventsModel = null }, "plain");
 
-        // u1 was shown c, a and zz (no interaction anywhere, so no index) and b by impression; u2 b, having clicked c. Books' list is not this model's.
+        // u1 was shown c, d, zz (no interaction anywhere, so no index) and a (theirs in the dataset), and e by
+        // impression; u2 was shown e, having clicked c. Books' list is not this model's.
         PreparedSplit negatives = (await PreparedDatasetReader.ReadSplitAsync(_temp.Combine("merged"), PreparedFiles.Negatives, Ct))!;
         string[] users = (await PreparedDatasetReader.ReadTextColumnsAsync(_temp.Combine("merged"), PreparedFiles.Users, Ct))["id"];
         string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(_temp.Combine("merged"), PreparedFiles.Items, Ct))["id"];
         Assert.Equal(
-            [("u1", "a"), ("u1", "b"), ("u1", "c"), ("u2", "b")],
+            [("u1", "c"), ("u1", "d"), ("u1", "e"), ("u2", "e")],
             Enumerable.Range(0, negatives.Count).Select(r => (users[negatives.Users[r] - 1], items[negatives.Items[r] - 1])));
         Assert.All(negatives.Labels, label => Assert.Equal(0f, label));
         Assert.Equal((4L, 0L), (merged.Stats.ImpressionNegatives, plain.Stats.ImpressionNegatives));
