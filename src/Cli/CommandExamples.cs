@@ -13,6 +13,7 @@ internal static class CommandExamples
             "recsys prepare --dataset ../shared/data/ml-100k --output out/ml-100k",
             "recsys prepare --dataset plays.tsv --format csv --columns user=userID,item=artistID,rating=weight --split leave-last-out --output out/plays",
             "recsys prepare --dataset data/sample/ml-latest-small --events out/events --events-model movies --output out/mls-with-feedback",
+            "recsys prepare --dataset data/sample/ml-latest-small --events out/events --events-model movies --impression-negatives --output out/mls-with-negatives",
         ],
         ["experiment"] =
         [

@@ -61,6 +61,8 @@ internal sealed class DatasetOptions
 
     public Option<float?> ClickRating { get; } = new("--click-rating") { Description = "With --events: the rating a click becomes (default: the dataset's highest rating)." };
 
+    public Option<bool> ImpressionNegatives { get; } = new("--impression-negatives") { Description = "With --events: keep what was shown and not clicked as explicit negatives for the models that sample negatives." };
+
     public Option<string?> ConnectionString { get; } = new("--connection-string")
     {
         Description = "Storage connection string for Blob URIs (default: ConnectionStrings__Storage, else the Azure identity).",
@@ -68,7 +70,7 @@ internal sealed class DatasetOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Dataset, Format, Columns, Items, Split, Ratio, Seed, Implicit, KCore, Events, EventsModel, EventsSince, ClickRating, ConnectionString })
+        foreach (Option option in new Option[] { Dataset, Format, Columns, Items, Split, Ratio, Seed, Implicit, KCore, Events, EventsModel, EventsSince, ClickRating, ImpressionNegatives, ConnectionString })
         {
             command.Options.Add(option);
         }
@@ -100,6 +102,7 @@ internal sealed class DatasetOptions
                     : throw new UsageException($"--events-since must be a date or an ISO 8601 time, not '{since}'.")
                 : null,
             ClickRating = result.GetValue(ClickRating),
+            ImpressionNegatives = result.GetValue(ImpressionNegatives),
         };
     }
 }

@@ -97,4 +97,7 @@ public sealed record PlannedEvents
     /// since the dataset's last job (checked by the retrain timer); no scheduled retrain when left out.
     /// </summary>
     public int? RetrainAfter { get; init; }
+
+    /// <summary><c>--impression-negatives</c>: what was shown and not clicked becomes explicit negatives.</summary>
+    public bool Negatives { get; init; }
 }

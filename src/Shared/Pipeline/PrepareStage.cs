@@ -82,6 +82,7 @@ public sealed class PrepareStage : IPipelineStage
                     EventsModel = plan.Model ?? message.Dataset,
                     EventsSince = since,
                     ClickRating = planned.ClickRating,
+                    ImpressionNegatives = planned.Negatives,
                 };
             }
 

@@ -146,7 +146,7 @@ public static class DatasetPreparer
         var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut, itemCuts);
 
         // Shown and not clicked, unless the user has the item anyway (the dataset or a later click says otherwise).
-        Dictionary<long, long> negatives = ShownNotClicked(shownNotClicked, userIds, itemIds);
+        Dictionary<long, long> negatives = options.ImpressionNegatives ? ShownNotClicked(shownNotClicked, userIds, itemIds) : [];
 
         progress?.Report("splitting and writing");
         var writers = new SplitWriter?[3];

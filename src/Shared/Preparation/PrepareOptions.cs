@@ -52,6 +52,9 @@ public sealed record PrepareOptions
     /// <summary>The rating a click becomes; null: the highest rating in the dataset (a click is a strong positive).</summary>
     public float? ClickRating { get; init; }
 
+    /// <summary>Keep what the events showed a user who did not click it as explicit negatives (<c>negatives.parquet</c>).</summary>
+    public bool ImpressionNegatives { get; init; }
+
     /// <summary>Name for the prepared dataset; defaults to the dataset file or folder name.</summary>
     public string? Name { get; init; }
 
@@ -99,7 +102,7 @@ public sealed record PrepareOptions
         if (RowsPerBucket < 1024) { throw new DatasetException("Rows per bucket must be at least 1024."); }
         if (ImplicitAll && ImplicitMinRating is not null) { throw new DatasetException("Choose either --implicit all or a rating threshold, not both."); }
         if (ClickRating is { } click && !float.IsFinite(click)) { throw new DatasetException("--click-rating must be a finite number."); }
-        if (Events is null && (EventsModel is not null || EventsSince is not null || ClickRating is not null)) { throw new DatasetException("--events-model, --events-since and --click-rating need --events."); }
+        if (Events is null && (EventsModel is not null || EventsSince is not null || ClickRating is not null || ImpressionNegatives)) { throw new DatasetException("--events-model, --events-since, --click-rating and --impression-negatives need --events."); }
         _ = ParseRatios(string.Join(',', Ratios.Select(r => r.ToString(CultureInfo.InvariantCulture))));
     }
 
@@ -117,5 +120,5 @@ public sealed record PrepareOptions
         $"kcore={KCore}",
         $"maxLineBytes={MaxLineBytes}")
         // Only with events, so every earlier dataset keeps its hash.
-        + (layout.EventFiles.Count == 0 ? "" : $";events={layout.EventFiles.Count};model={EventsModel};since={EventsSince?.ToUnixTimeSeconds()};click={ClickRating?.ToString("R", CultureInfo.InvariantCulture)}");
+        + (layout.EventFiles.Count == 0 ? "" : $";events={layout.EventFiles.Count};model={EventsModel};since={EventsSince?.ToUnixTimeSeconds()};click={ClickRating?.ToString("R", CultureInfo.InvariantCulture)}{(ImpressionNegatives ? ";negatives" : "")}");
 }

@@ -67,10 +67,10 @@ public sealed class FeedbackEventsTests : IDisposable
             """{"schema":1,"type":"served","requestId":"r3","userId":"u1","model":"books","version":"v1","variant":"champion","items":["b"],"scores":[0.9],"timestamp":"2026-12-01T10:00:00Z"}""",
             """{"schema":1,"type":"impression","userId":"u1","itemId":"e","model":"movies","timestamp":"2026-12-01T10:01:00Z"}""",
         ]));
-        var options = new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, Events = _temp.Combine("events"), EventsModel = "movies" };
+        var options = new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, Events = _temp.Combine("events"), EventsModel = "movies", ImpressionNegatives = true };
 
         PrepareResult merged = await PrepareAsync(options, "merged");
-        PrepareResult plain = await PrepareAsync(options with { Events = null, EventsModel = null }, "plain");
+        PrepareResult plain = await PrepareAsync(options with { ImpressionNegatives = false }, "plain");
 
         // u1 was shown c, d, zz (no interaction anywhere, so no index) and a (theirs in the dataset), and e by
         // impression; u2 was shown e, having clicked c. Books' list is not this model's.
@@ -135,8 +135,10 @@ public sealed class FeedbackEventsTests : IDisposable
         string data = _temp.Write("ratings.csv", "user,item\nu1,a\n");
 
         var error = await Assert.ThrowsAsync<DatasetException>(() => PrepareAsync(new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, ClickRating = 4 }, "out"));
+        var negatives = await Assert.ThrowsAsync<DatasetException>(() => PrepareAsync(new PrepareOptions { Dataset = data, Format = DatasetFormat.Csv, ImpressionNegatives = true }, "out"));
 
-        Assert.Equal("--events-model, --events-since and --click-rating need --events.", error.Message);
+        Assert.Equal("--events-model, --events-since, --click-rating and --impression-negatives need --events.", error.Message);
+        Assert.Equal(error.Message, negatives.Message);
     }
 
     public void Dispose() => _temp.Dispose();
