@@ -41,7 +41,7 @@ public sealed class DemoCommandTests
 
         // One turn of the feedback loop: served, clicked, retrained from the clicks, served again, reported.
         Assert.Matches(@"round 1: 610 lists from films/ease-[0-9a-f]{12}, [\d,]+ clicks", console.Out);
-        Assert.Matches(@"started job films-[0-9a-f]{12}-r\d{17}", console.Out);
+        Assert.Matches(@"started job ml-latest-small-[0-9a-f]{12}-r\d{17}", console.Out);
         Assert.Matches(@"feedbackEvents [1-9]", console.Out);
         Assert.Matches(@"round 2: 610 lists from films/ease-[0-9a-f]{12}", console.Out);
         string html = await File.ReadAllTextAsync(temp.Combine("out", "report.html"), TestContext.Current.CancellationToken);
