@@ -44,14 +44,7 @@ internal static class FeedbackInteractionReader
             }
         }
 
-        var listModels = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (_, _, _, e) in events)
-        {
-            if (e is { Type: FeedbackEvent.Served, RequestId: { } id })
-            {
-                listModels.TryAdd(id, e.Model);
-            }
-        }
+        Dictionary<string, string?> listModels = EventLog.ServedModels(events.Select(e => e.Event));
 
         long merged = 0;
         var liked = new HashSet<(string, string)>();

@@ -91,15 +91,7 @@ public sealed class RetrainScheduler
     /// <summary>The clicks and ratings on <paramref name="model"/>'s lists (by their own model or their request id's list) since <paramref name="since"/>.</summary>
     public static long NewFeedback(string model, IReadOnlyList<FeedbackEvent> events, DateTimeOffset since)
     {
-        var listModels = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (FeedbackEvent e in events)
-        {
-            if (e is { Type: FeedbackEvent.Served, RequestId: { } id })
-            {
-                listModels.TryAdd(id, e.Model);
-            }
-        }
-
+        Dictionary<string, string?> listModels = EventLog.ServedModels(events);
         return events.LongCount(e => e.Type is "click" or "rating" && e.Timestamp > since
             && (e.Model ?? (e.RequestId is { } id ? listModels.GetValueOrDefault(id) : null)) == model);
     }

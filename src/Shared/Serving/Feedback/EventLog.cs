@@ -48,6 +48,21 @@ public static class EventLog
         }
     }
 
+    /// <summary>The model of each served list, by request id (the first record of an id counts): how a click naming only its list is attributed.</summary>
+    public static Dictionary<string, string?> ServedModels(IEnumerable<FeedbackEvent?> events)
+    {
+        var models = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (FeedbackEvent? e in events)
+        {
+            if (e is { Type: FeedbackEvent.Served, RequestId: { } id })
+            {
+                models.TryAdd(id, e.Model);
+            }
+        }
+
+        return models;
+    }
+
     public static async Task<(List<FeedbackEvent> Events, long Unreadable)> ReadAsync(
         BlobContainerClient container, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken = default)
     {
