@@ -156,7 +156,8 @@ public sealed class DatasetWatcher
         return blobs.Max(b => b.Properties.LastModified ?? DateTimeOffset.MinValue) <= DateTimeOffset.UtcNow - SettleTime;
     }
 
-    private static string MarkerPrefix(string dataset) => $"markers/{dataset}/";
+    /// <summary>Where the drop markers of <paramref name="dataset"/> sit in the markers container, one per job started.</summary>
+    internal static string MarkerPrefix(string dataset) => $"markers/{dataset}/";
 
     private static string Fingerprint(IEnumerable<BlobItem> blobs)
     {

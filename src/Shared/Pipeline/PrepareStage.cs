@@ -187,16 +187,7 @@ public sealed class PrepareStage : IPipelineStage
     {
         try
         {
-            TrainingPlan plan;
-            try
-            {
-                var content = await _storage.Container(PipelineStorage.Datasets).GetBlobClient($"{message.Dataset}/{TrainingPlan.FileName}").DownloadContentAsync(cancellationToken);
-                plan = TrainingPlan.FromJson(content.Value.Content.ToString());
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-                plan = TrainingPlan.Default;
-            }
+            TrainingPlan plan = await TrainingPlan.ReadAsync(_storage.Container(PipelineStorage.Datasets), message.Dataset, cancellationToken) ?? TrainingPlan.Default;
 
             if (_trainable is not null)
             {

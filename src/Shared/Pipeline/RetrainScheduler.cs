@@ -105,7 +105,7 @@ public sealed class RetrainScheduler
     {
         DateTimeOffset? last = null;
         void Later(DateTimeOffset? time) => last = time > last || last is null ? time : last;
-        await foreach (BlobItem marker in markers.GetBlobsAsync(new GetBlobsOptions { Prefix = $"markers/{dataset}/" }, cancellationToken))
+        await foreach (BlobItem marker in markers.GetBlobsAsync(new GetBlobsOptions { Prefix = DatasetWatcher.MarkerPrefix(dataset) }, cancellationToken))
         {
             Later(marker.Properties.CreatedOn ?? marker.Properties.LastModified);
         }
@@ -127,12 +127,7 @@ public sealed class RetrainScheduler
     {
         try
         {
-            BlobDownloadResult content = (await datasets.GetBlobClient($"{dataset}/{TrainingPlan.FileName}").DownloadContentAsync(cancellationToken)).Value;
-            return TrainingPlan.FromJson(content.Content.ToString());
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return null;
+            return await TrainingPlan.ReadAsync(datasets, dataset, cancellationToken);
         }
         catch (Exception ex) when (ex is Data.DatasetException or JsonException)
         {

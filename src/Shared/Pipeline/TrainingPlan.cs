@@ -44,6 +44,20 @@ public sealed record TrainingPlan
         return plan;
     }
 
+    /// <summary>The plan dropped with <paramref name="dataset"/> in <paramref name="datasets"/>; null when none was dropped, and a bad one throws as <see cref="FromJson"/> does.</summary>
+    public static async Task<TrainingPlan?> ReadAsync(Azure.Storage.Blobs.BlobContainerClient datasets, string dataset, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var content = await datasets.GetBlobClient($"{dataset}/{FileName}").DownloadContentAsync(cancellationToken);
+            return FromJson(content.Value.Content.ToString());
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Fails when a planned architecture is not one that <paramref name="trainable"/> names.</summary>
     public void RequireTrainable(IReadOnlyCollection<string> trainable)
     {
