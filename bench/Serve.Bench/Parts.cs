@@ -45,6 +45,10 @@ internal static class Parts
             Time("service", () => service.RankAsync(request).GetAwaiter().GetResult());
             Time("parse", () => System.Text.Json.JsonSerializer.Deserialize<RankRequest>(body, serving.Api.JsonOptions));
             Time("parse fast", () => Serving.Http.RankRequestReader.TryRead(body, 64));
+            Time("tokens", () => { var r = new System.Text.Json.Utf8JsonReader(body); while (r.Read()) { } });
+            Time("utf8 valid", () => System.Text.Unicode.Utf8.IsValid(body));
+            Time("read body", () => { using var b = Serving.Http.RankBody.TryRead(body, 64); });
+            Time("hot", () => { using var b = Serving.Http.RankBody.TryRead(body, 64)!; service.TryRankAsync(b, body, default).GetAwaiter().GetResult(); });
             Time("api", () => serving.Api.RankAsync(new MemoryStream(body, writable: false)).GetAwaiter().GetResult());
         }
     }

@@ -18,9 +18,6 @@ internal sealed class ApiActionResult(ApiResult answer, JsonSerializerOptions op
             response.Headers.ETag = result.ETag;
         }
 
-        if (result.Body is not null)
-        {
-            await JsonSerializer.SerializeAsync(response.Body, result.Body, result.Body.GetType(), options, context.HttpContext.RequestAborted);
-        }
+        await result.WriteBodyAsync(response.Body, options, context.HttpContext.RequestAborted);
     }
 }

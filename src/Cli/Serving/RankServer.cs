@@ -167,10 +167,7 @@ internal sealed class RankServer : IAsyncDisposable
                 response.Headers.ETag = result.ETag;
             }
 
-            if (result.Body is not null)
-            {
-                await JsonSerializer.SerializeAsync(response.Body, result.Body, result.Body.GetType(), options, httpContext.RequestAborted);
-            }
+            await result.WriteBodyAsync(response.Body, options, httpContext.RequestAborted);
         }
     }
 }

@@ -35,4 +35,20 @@ public sealed class IdLookupTests
         Assert.Equal(1, IdLookup.Build(["5", "5"]).IndexOf("5"));
         Assert.Equal(1, IdLookup.Build(["a", "a"]).IndexOf("a"));
     }
+
+    [Theory]
+    [InlineData("10", "2", "7")]
+    [InlineData("10", "tt0114709", "é-007")]
+    public void UTF8Bytes_FindWhatTheString_Finds_OnBothPaths(params string[] vocabulary)
+    {
+        var lookup = IdLookup.Build(vocabulary);
+        string[] probes = [.. vocabulary, "02", "", "3", "99999999", "unknown", "é", new string('x', 600), "tt0114709x"];
+
+        foreach (string probe in probes)
+        {
+            Assert.Equal(lookup.IndexOf(probe), lookup.IndexOf(System.Text.Encoding.UTF8.GetBytes(probe)));
+        }
+
+        Assert.Equal([1, 2, 3], vocabulary.Select(id => lookup.IndexOf(System.Text.Encoding.UTF8.GetBytes(id))));
+    }
 }

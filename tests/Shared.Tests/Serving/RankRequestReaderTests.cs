@@ -28,6 +28,10 @@ public sealed class RankRequestReaderTests
     [InlineData("""{ "model": "movies", "alias": "challenger", "history": ["x", "y"], "exclude": [], "excludeSeen": false, "diversity": 0.25, "candidates": [ { "id": "a\u00e9" } ] }""")]
     [InlineData("""{"profile":"blend","candidates":[{"id":null}],"top":null,"userId":null,"history":null}""")]
     [InlineData("""{"candidates":[],"candidates":[{"id":"last"}]}""")]
+    [InlineData("""{"candidates":[{"id":"a"},{"id":"b"}],"userId":"u","candidates":[{"id":"c"},{"id":"d\u0041"},{"id":null}],"top":2}""")]
+    [InlineData(" {\n\t\"candidates\" : [ \r\n{ \"id\" : \"a b\" } ,\t{\"id\":\"\"} ] , \"top\": 1 } ")]
+    [InlineData("""{"candidates":[ ],"model":"m"}""")]
+    [InlineData("""{"candidates":[{"id":"é💥"},{"id":"x"},{"id":"a\"b"}]}""")]
     public void TheUsualShapes_AreReadFast_AsTheGeneralReaderReadsThem(string body)
     {
         RankRequest? fast = RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64);
@@ -47,6 +51,12 @@ public sealed class RankRequestReaderTests
     [InlineData("""{"candidates":[{"id":"a"}]} trailing""")]
     [InlineData("""{"candidates":[{"id":"a"}],}""")]
     [InlineData("""{"candidates":[{"id":1}]}""")]
+    [InlineData("""{"candidates":[{"id":"a"},]}""")]
+    [InlineData("""{"candidates":[{"id":"a"}{"id":"b"}]}""")]
+    [InlineData("""{"candidates":[{"id":"a","id2":"b"}]}""")]
+    [InlineData("""{"candidates":[{"id":"a"},{"id":"b"}}""")]
+    [InlineData("{\"candidates\":[{\"id\":\"a\u0001\"}]}")]
+    [InlineData("""{"candidates":[{"id":"a"}],"top":5""")]
     [InlineData("""{"excludeSeen":null}""")]
     [InlineData("""[]""")]
     [InlineData("")]
@@ -73,6 +83,10 @@ public sealed class RankRequestReaderTests
 
         Assert.InRange(fastCount, 200, 1_900); // both paths are exercised
     }
+
+    [Fact]
+    public void AnIdThatIsNotUTF8_IsLeftToTheGeneralReader() =>
+        Assert.Null(RankRequestReader.TryRead([.. "{\"candidates\":[{\"id\":\""u8, 0xC3, 0x28, .. "\"}]}"u8], 64));
 
     [Fact]
     public void TheDepthLimit_SendsADeepBodyToTheGeneralReader() =>

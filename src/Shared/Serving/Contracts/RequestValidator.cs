@@ -130,7 +130,8 @@ public sealed class RequestValidator
         }
     }
 
-    private void CheckCommon(string? model, string? alias, string? userId, IReadOnlyList<string>? history, IReadOnlyList<string>? exclude, int? top, double diversity, string at)
+    /// <summary>The rules every rank and recommend request shares (the rank hot path checks candidates itself).</summary>
+    internal void CheckCommon(string? model, string? alias, string? userId, IReadOnlyList<string>? history, IReadOnlyList<string>? exclude, int? top, double diversity, string at)
     {
         if (model is not null)
         {

@@ -27,6 +27,13 @@ internal sealed class JsonBodyReader
     public async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken, Func<ReadOnlySpan<byte>, T?>? fast = null)
         where T : class
     {
+        using PooledBody bytes = await ReadBytesAsync(body, cancellationToken);
+        return fast?.Invoke(bytes.Span) ?? Parse<T>(bytes.Span);
+    }
+
+    /// <summary>The whole body in a pooled buffer (returned when the result is disposed), within the size limit.</summary>
+    public async Task<PooledBody> ReadBytesAsync(Stream body, CancellationToken cancellationToken)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_limit + 1, 64 * 1024));
         int length = 0;
         try
@@ -59,11 +66,12 @@ internal sealed class JsonBodyReader
                 }
             }
 
-            return fast?.Invoke(buffer.AsSpan(0, length)) ?? Parse<T>(buffer.AsSpan(0, length));
+            return new PooledBody(buffer, length);
         }
-        finally
+        catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
@@ -82,4 +90,22 @@ internal sealed class JsonBodyReader
 
     private ProblemException TooLarge() =>
         new(ProblemTypes.BodyTooLarge, "Body too large.", $"The body exceeds {_limit} bytes.");
+}
+
+/// <summary>A request body held in a pooled buffer until disposed.</summary>
+internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
+{
+    private byte[]? _buffer = buffer;
+
+    public ReadOnlyMemory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(PooledBody))).AsMemory(0, length);
+
+    public ReadOnlySpan<byte> Span => Memory.Span;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } held)
+        {
+            ArrayPool<byte>.Shared.Return(held);
+        }
+    }
 }

@@ -40,13 +40,23 @@ public sealed class RankApi
         _body = new JsonBodyReader(options);
     }
 
+    /// <summary>Whether a rank body of the usual shape takes <see cref="RankService.TryRankAsync"/>; off only to test it against the general path.</summary>
+    internal bool HotPath { get; init; } = true;
+
     /// <summary>Serialiser settings of every response body.</summary>
     public JsonSerializerOptions JsonOptions => _body.Options;
 
     public Task<ApiResult> RankAsync(Stream body, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/rank", async () =>
         {
-            RankRequest request = await _body.ReadAsync(body, cancellationToken, utf8 => RankRequestReader.TryRead(utf8, _body.MaxDepth));
+            using PooledBody bytes = await _body.ReadBytesAsync(body, cancellationToken);
+            using RankBody? plain = RankBody.TryRead(bytes.Span, _body.MaxDepth);
+            if (plain is not null && HotPath && await _rank.TryRankAsync(plain, bytes.Memory, cancellationToken) is { } ranked)
+            {
+                return Ok(Served(plain.UserId, ranked));
+            }
+
+            RankRequest request = plain?.ToRequest(bytes.Span) ?? _body.Parse<RankRequest>(bytes.Span);
             return Ok(Served(request.UserId, await _rank.RankAsync(request, cancellationToken)));
         });
 

@@ -11,7 +11,7 @@ namespace Recsys.Serving.Ranking;
 /// in one session run per model, fuses, re-ranks and reports which version served. Host-agnostic: Kestrel and
 /// the Functions app call it the same way.
 /// </summary>
-public sealed class RankService
+public sealed partial class RankService
 {
     private readonly ModelHost _host;
     private readonly ProfileStore _profiles;
@@ -108,11 +108,7 @@ public sealed class RankService
 
     private async Task<IReadOnlyList<RankResponse>> RankManyAsync(Plan plan, IReadOnlyList<RankRequest> requests, long started, string route, CancellationToken cancellationToken)
     {
-        using Activity? span = RecsysTracing.Source.StartActivity(route)
-            ?.SetTag(RecsysTracing.Tags.Route, route)
-            .SetTag(RecsysTracing.Tags.Requests, requests.Count)
-            .SetTag(RecsysTracing.Tags.Candidates, requests.Sum(r => r.Candidates?.Count ?? 0))
-            .SetTag(RecsysTracing.Tags.Fusion, plan.Method?.ToString().ToLowerInvariant() ?? "none");
+        using Activity? span = StartSpan(route, requests.Count, requests.Sum(r => r.Candidates?.Count ?? 0), plan.Method?.ToString().ToLowerInvariant() ?? "none");
         var leases = new List<ModelLease>(plan.Members.Count);
         try
         {
@@ -293,6 +289,13 @@ public sealed class RankService
         FusionProfile profile = await _profiles.GetAsync(profileName, cancellationToken);
         return new Plan(profileName, profile.Method, profile.Models, profile);
     }
+
+    private static Activity? StartSpan(string route, int requests, int candidates, string fusion) =>
+        RecsysTracing.Source.StartActivity(route)
+            ?.SetTag(RecsysTracing.Tags.Route, route)
+            .SetTag(RecsysTracing.Tags.Requests, requests)
+            .SetTag(RecsysTracing.Tags.Candidates, candidates)
+            .SetTag(RecsysTracing.Tags.Fusion, fusion);
 
     private static Reranker.ItemAttributes Attributes(ScoringModel model) => new(model.ItemGenres, model.ItemEmbeddings, model.EmbeddingDimensions);
 

@@ -13,11 +13,13 @@ internal sealed class IdLookup
 
     private readonly int[]? _dense;
     private readonly FrozenDictionary<string, int>? _map;
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spans;
 
     private IdLookup(int[]? dense, FrozenDictionary<string, int>? map)
     {
         _dense = dense;
         _map = map;
+        _spans = map?.GetAlternateLookup<ReadOnlySpan<char>>() ?? default;
     }
 
     public static IdLookup Build(string[] ids)
@@ -25,7 +27,7 @@ internal sealed class IdLookup
         int max = -1;
         foreach (string id in ids)
         {
-            int value = ParseCanonical(id);
+            int value = ParseCanonical(id.AsSpan());
             if (value < 0)
             {
                 max = -1;
@@ -40,7 +42,7 @@ internal sealed class IdLookup
             int[] dense = new int[max + 1];
             for (int i = ids.Length - 1; i >= 0; i--)
             {
-                dense[ParseCanonical(ids[i])] = i + 1; // first occurrence wins, as in the dictionary
+                dense[ParseCanonical(ids[i].AsSpan())] = i + 1; // first occurrence wins, as in the dictionary
             }
 
             return new IdLookup(dense, null);
@@ -60,25 +62,47 @@ internal sealed class IdLookup
     {
         if (_dense is not null)
         {
-            int value = ParseCanonical(id);
+            int value = ParseCanonical(id.AsSpan());
             return value >= 0 && value < _dense.Length ? _dense[value] : 0;
         }
 
         return _map!.GetValueOrDefault(id);
     }
 
-    /// <summary>The value of a canonical decimal (no sign, no leading zero, below 2^24), or −1.</summary>
-    private static int ParseCanonical(string id)
+    /// <summary>The index of the id whose UTF-8 bytes are <paramref name="utf8"/> (valid UTF-8), or 0; no string is made.</summary>
+    public int IndexOf(ReadOnlySpan<byte> utf8)
     {
-        if (id.Length is 0 or > 8 || (id[0] == '0' && id.Length > 1))
+        if (_dense is not null)
+        {
+            int value = ParseCanonical(utf8);
+            return value >= 0 && value < _dense.Length ? _dense[value] : 0;
+        }
+
+        if (utf8.Length > MaxStackChars)
+        {
+            return _map!.GetValueOrDefault(System.Text.Encoding.UTF8.GetString(utf8));
+        }
+
+        Span<char> chars = stackalloc char[MaxStackChars];
+        int length = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return _spans.TryGetValue(chars[..length], out int index) ? index : 0;
+    }
+
+    private const int MaxStackChars = 512;
+
+    /// <summary>The value of a canonical decimal (no sign, no leading zero, below 2^24), or −1.</summary>
+    private static int ParseCanonical<T>(ReadOnlySpan<T> id)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
+    {
+        if (id.Length is 0 or > 8 || (int.CreateTruncating(id[0]) == '0' && id.Length > 1))
         {
             return -1;
         }
 
         int value = 0;
-        foreach (char c in id)
+        foreach (T c in id)
         {
-            uint digit = (uint)(c - '0');
+            uint digit = uint.CreateTruncating(c) - (uint)'0';
             if (digit > 9)
             {
                 return -1;

@@ -104,6 +104,9 @@ public sealed class ScoringModel : IDisposable
     /// <summary>Vocabulary index of an item id; the unknown index (0) when the model never saw it.</summary>
     public int ItemIndex(string id) => _items.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
 
+    /// <summary>The same, from the id's UTF-8 bytes (valid UTF-8, as a request body holds them), with no string made.</summary>
+    public int ItemIndex(ReadOnlySpan<byte> utf8) => _items.IndexOf(utf8) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
+
     public int UserIndex(string? id) => id is not null && _users.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Users.UnknownIndex;
 
     public string ItemId(int index) => _itemIds[index];

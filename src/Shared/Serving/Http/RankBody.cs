@@ -1,0 +1,457 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Recsys.Serving.Contracts;
+
+namespace Recsys.Serving.Http;
+
+/// <summary>
+/// The usual shape of a rank body (<c>model</c>, <c>alias</c>, <c>profile</c>, <c>userId</c>, <c>history</c>,
+/// <c>exclude</c>, <c>top</c>, <c>excludeSeen</c>, <c>diversity</c>, and candidates with an <c>id</c> alone), read
+/// straight from the UTF-8 bytes with <see cref="Utf8JsonReader"/>. Candidate ids stay where they are in the body:
+/// each is a (start, length) in pooled arrays, so the hot path resolves them to item indices without a string or
+/// an object per candidate (<see cref="Ranking.RankService.TryRankAsync"/>). Anything else (other spellings or
+/// fields, candidate features or text, filters, numbers as strings, malformed JSON or UTF-8) reads as null, and
+/// the general deserialiser reads the body instead, so both accept the same bodies and refuse the same ones
+/// with the same problem.
+/// </summary>
+internal sealed class RankBody : IDisposable
+{
+    private const int NullId = -1;
+
+    private int[] _starts = ArrayPool<int>.Shared.Rent(64);
+    private int[] _lengths = ArrayPool<int>.Shared.Rent(64);
+    private string?[]? _escaped; // an id written with escapes, unescaped; rare
+    private bool _isUtf8;
+    private int _base; // where the reader's span starts in the body (it is resumed after a scanned candidate list)
+
+    private RankBody()
+    {
+    }
+
+    public string? Model { get; private set; }
+
+    public string? Alias { get; private set; }
+
+    public string? Profile { get; private set; }
+
+    public string? UserId { get; private set; }
+
+    public List<string>? History { get; private set; }
+
+    public List<string>? Exclude { get; private set; }
+
+    public int? Top { get; private set; }
+
+    public bool ExcludeSeen { get; private set; } = true;
+
+    public double Diversity { get; private set; }
+
+    /// <summary>Candidates given, or −1 when <c>candidates</c> was absent or null.</summary>
+    public int CandidateCount { get; private set; } = -1;
+
+    /// <summary>Candidate <paramref name="i"/>'s id as UTF-8 (empty for a null id; see <see cref="IsEscaped"/>).</summary>
+    public ReadOnlySpan<byte> IdBytes(ReadOnlySpan<byte> utf8, int i) => _lengths[i] == NullId ? default : utf8.Slice(_starts[i], _lengths[i]);
+
+    /// <summary>Whether candidate <paramref name="i"/>'s id had escapes, so its bytes are not its text.</summary>
+    public bool IsEscaped(int i) => _escaped?[i] is not null;
+
+    public bool IsNullId(int i) => _lengths[i] == NullId;
+
+    /// <summary>Candidate <paramref name="i"/>'s id as a string (allocates; for messages, unknown ids and the general path).</summary>
+    public string? IdString(ReadOnlySpan<byte> utf8, int i) =>
+        _escaped?[i] ?? (_lengths[i] == NullId ? null : Encoding.UTF8.GetString(utf8.Slice(_starts[i], _lengths[i])));
+
+    /// <summary>The body read, or null when it is not the usual shape.</summary>
+    public static RankBody? TryRead(ReadOnlySpan<byte> utf8, int maxDepth)
+    {
+        // Checked once for the whole body (vectorised), so the candidate scan need not check each id.
+        var body = new RankBody { _isUtf8 = System.Text.Unicode.Utf8.IsValid(utf8) };
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            if (body.Read(ref reader, utf8))
+            {
+                return body;
+            }
+        }
+        catch (JsonException)
+        {
+            // malformed JSON: the general reader reports it
+        }
+        catch (InvalidOperationException)
+        {
+            // text that is not valid UTF-8: likewise
+        }
+
+        body.Dispose();
+        return null;
+    }
+
+    /// <summary>The same request as the general deserialiser reads from this body.</summary>
+    public RankRequest ToRequest(ReadOnlySpan<byte> utf8)
+    {
+        RankCandidate[]? candidates = null;
+        if (CandidateCount >= 0)
+        {
+            candidates = new RankCandidate[CandidateCount];
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                candidates[i] = new RankCandidate { Id = IdString(utf8, i) };
+            }
+        }
+
+        return new RankRequest
+        {
+            Model = Model, Alias = Alias, Profile = Profile, UserId = UserId, History = History, Exclude = Exclude,
+            Candidates = candidates, Top = Top, ExcludeSeen = ExcludeSeen, Diversity = Diversity,
+        };
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_starts);
+        ArrayPool<int>.Shared.Return(_lengths);
+        _starts = _lengths = [];
+    }
+
+    private bool Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool ok;
+            if (reader.ValueTextEquals("candidates"u8))
+            {
+                ok = TryCandidates(ref reader, utf8);
+            }
+            else if (reader.ValueTextEquals("userId"u8))
+            {
+                ok = TryString(ref reader, out string? userId);
+                UserId = userId;
+            }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                ok = TryString(ref reader, out string? model);
+                Model = model;
+            }
+            else if (reader.ValueTextEquals("alias"u8))
+            {
+                ok = TryString(ref reader, out string? alias);
+                Alias = alias;
+            }
+            else if (reader.ValueTextEquals("profile"u8))
+            {
+                ok = TryString(ref reader, out string? profile);
+                Profile = profile;
+            }
+            else if (reader.ValueTextEquals("history"u8))
+            {
+                ok = TryStrings(ref reader, out List<string>? history);
+                History = history;
+            }
+            else if (reader.ValueTextEquals("exclude"u8))
+            {
+                ok = TryStrings(ref reader, out List<string>? exclude);
+                Exclude = exclude;
+            }
+            else if (reader.ValueTextEquals("top"u8))
+            {
+                ok = TryInt(ref reader, out int? top);
+                Top = top;
+            }
+            else if (reader.ValueTextEquals("excludeSeen"u8))
+            {
+                ok = reader.Read() && reader.TokenType is JsonTokenType.True or JsonTokenType.False;
+                ExcludeSeen = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("diversity"u8))
+            {
+                double diversity = 0;
+                ok = reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out diversity);
+                Diversity = diversity;
+            }
+            else
+            {
+                ok = false;
+            }
+
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        // The object must close the body: trailing content makes the reader throw, which falls back too.
+        return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+    }
+
+    private static bool TryInt(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int number))
+        {
+            value = number;
+            return true;
+        }
+
+        return reader.TokenType == JsonTokenType.Null;
+    }
+
+    private static bool TryString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            value = reader.GetString();
+        }
+
+        return reader.TokenType is JsonTokenType.String or JsonTokenType.Null;
+    }
+
+    /// <summary>An array of strings, or null; a null element, or any other token, is left to the general reader.</summary>
+    private static bool TryStrings(ref Utf8JsonReader reader, out List<string>? values)
+    {
+        values = null;
+        if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.Null))
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        values = [];
+        while (reader.Read() && reader.TokenType == JsonTokenType.String)
+        {
+            values.Add(reader.GetString()!);
+        }
+
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    /// <summary>An array of <c>{ "id": "..." }</c> objects, or null; a repeated <c>candidates</c> replaces the earlier one, as in the deserialiser.</summary>
+    private bool TryCandidates(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
+    {
+        CandidateCount = -1;
+        _escaped = null;
+        if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.Null))
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        // The usual candidate list is scanned byte by byte (a tenth of the reader's cost per element); the reader
+        // then resumes at its closing bracket from the state it had after the opening one, which is still valid
+        // JSON to it. Anything the scan does not expect leaves the whole array to the reader.
+        JsonReaderState afterOpening = reader.CurrentState;
+        int maxDepth = afterOpening.Options.MaxDepth is > 0 and var limit ? limit : 64;
+        if (_isUtf8 && reader.CurrentDepth + 2 <= maxDepth && ScanIds(utf8, _base + checked((int)reader.BytesConsumed)) is (int count, int closing))
+        {
+            reader = new Utf8JsonReader(utf8[closing..], isFinalBlock: true, afterOpening);
+            _base = closing;
+            CandidateCount = count;
+            return reader.Read() && reader.TokenType == JsonTokenType.EndArray;
+        }
+
+        int read = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            if (read == _starts.Length)
+            {
+                Grow();
+            }
+
+            _lengths[read] = NullId;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.ValueTextEquals("id"u8) || !reader.Read() || !TryId(ref reader, read))
+                {
+                    return false;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject)
+            {
+                return false;
+            }
+
+            read++;
+        }
+
+        CandidateCount = read;
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    /// <summary>
+    /// Scans <c>{"id":"..."}</c> elements from just after an array's opening bracket: JSON whitespace, then ids
+    /// with no escape or control character, in valid UTF-8. Their count and the closing bracket's position, or null
+    /// when anything else comes (an escape, a null id, another field, a trailing comma): the reader then reads it.
+    /// </summary>
+    private (int Count, int Closing)? ScanIds(ReadOnlySpan<byte> utf8, int at)
+    {
+        int count = 0;
+        int p = SkipSpace(utf8, at);
+        if (p < utf8.Length && utf8[p] == (byte)']')
+        {
+            return (0, p);
+        }
+
+        while (true)
+        {
+            // The compact form first ({"id":" with no whitespace), as serialisers write it; then JSON's whitespace anywhere.
+            if (utf8[p..].StartsWith("{\"id\":\""u8))
+            {
+                p += 6;
+            }
+            else if ((p = Expect(utf8, p, (byte)'{')) < 0 || !utf8[(p = SkipSpace(utf8, p))..].StartsWith("\"id\""u8)
+                || (p = Expect(utf8, p + 4, (byte)':')) < 0 || (p = SkipSpace(utf8, p)) >= utf8.Length || utf8[p] != (byte)'"')
+            {
+                return null;
+            }
+
+            // Short ids: a plain loop beats the vectorised searches' setup. UTF-8 was checked for the whole body.
+            int start = p + 1, end = start;
+            while (end < utf8.Length && utf8[end] is not (byte)'"')
+            {
+                if (utf8[end] is (byte)'\\' or < 0x20)
+                {
+                    return null;
+                }
+
+                end++;
+            }
+
+            if (end == utf8.Length)
+            {
+                return null;
+            }
+
+            int length = end - start;
+            if ((p = Expect(utf8, end + 1, (byte)'}')) < 0)
+            {
+                return null;
+            }
+
+            if (count == _starts.Length)
+            {
+                Grow();
+            }
+
+            (_starts[count], _lengths[count]) = (start, length);
+            count++;
+            p = SkipSpace(utf8, p);
+            if (p >= utf8.Length)
+            {
+                return null;
+            }
+
+            if (utf8[p] == (byte)']')
+            {
+                return (count, p);
+            }
+
+            if (utf8[p] != (byte)',')
+            {
+                return null;
+            }
+
+            p++;
+        }
+    }
+
+    /// <summary>The position after <paramref name="token"/>, found after optional whitespace at <paramref name="p"/>; −1 when it is not there.</summary>
+    private static int Expect(ReadOnlySpan<byte> utf8, int p, byte token)
+    {
+        if (p < utf8.Length && utf8[p] == token)
+        {
+            return p + 1;
+        }
+
+        p = SkipSpace(utf8, p);
+        return p < utf8.Length && utf8[p] == token ? p + 1 : -1;
+    }
+
+    private static int SkipSpace(ReadOnlySpan<byte> utf8, int p)
+    {
+        while (p < utf8.Length && utf8[p] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    private bool TryId(ref Utf8JsonReader reader, int i)
+    {
+        if (_escaped is not null)
+        {
+            _escaped[i] = null; // an id given twice in one object: the last one counts
+        }
+
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            _lengths[i] = NullId;
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            _escaped ??= new string?[_starts.Length];
+            _escaped[i] = reader.GetString();
+            _starts[i] = 0;
+            _lengths[i] = 0;
+            return true;
+        }
+
+        // The reader does not check UTF-8 until a string is asked for: the bytes must be text, as GetString requires.
+        if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+        {
+            return false;
+        }
+
+        _starts[i] = _base + checked((int)reader.TokenStartIndex) + 1; // after the opening quote
+        _lengths[i] = reader.ValueSpan.Length;
+        return true;
+    }
+
+    private void Grow()
+    {
+        int[] starts = ArrayPool<int>.Shared.Rent(_starts.Length * 2);
+        int[] lengths = ArrayPool<int>.Shared.Rent(_starts.Length * 2);
+        _starts.CopyTo(starts, 0);
+        _lengths.CopyTo(lengths, 0);
+        ArrayPool<int>.Shared.Return(_starts);
+        ArrayPool<int>.Shared.Return(_lengths);
+        (_starts, _lengths) = (starts, lengths);
+        if (_escaped is not null)
+        {
+            Array.Resize(ref _escaped, _starts.Length);
+        }
+    }
+}

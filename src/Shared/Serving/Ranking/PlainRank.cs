@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using Recsys.Diagnostics;
+using Recsys.Serving.Contracts;
+using Recsys.Serving.Http;
+using Recsys.Serving.Runtime;
+
+namespace Recsys.Serving.Ranking;
+
+public sealed partial class RankService
+{
+    /// <summary>
+    /// The hot path of <c>POST /api/rank</c>: one model, no profile, filters, diversity or text. Candidate ids are
+    /// resolved to item indices from the body's bytes, scored in pooled arrays and ordered where they are, so
+    /// nothing is allocated per candidate. Null, with nothing done, when the body needs more than this (or would
+    /// fail a rule whose problem the general path reports): the caller then takes <see cref="RankAsync(RankRequest, CancellationToken)"/>.
+    /// Every check runs in the general path's order, so both answer every body alike, problems included.
+    /// </summary>
+    internal async Task<RankResponse?> TryRankAsync(RankBody body, ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (body.Profile is not null || body.Diversity != 0 || !CandidatesPass(body, utf8.Span))
+        {
+            return null;
+        }
+
+        _validator.CheckCommon(body.Model, body.Alias, body.UserId, body.History, body.Exclude, body.Top, body.Diversity, string.Empty);
+        using Activity? span = StartSpan("rank", 1, body.CandidateCount, "none");
+        using ModelLease lease = await _host.AcquireAsync(body.Model ?? _options.DefaultModel, body.Alias ?? _options.DefaultAlias, cancellationToken);
+        span?.SetTag(RecsysTracing.Tags.Model, lease.Model.Name).SetTag(RecsysTracing.Tags.Version, lease.Model.Version);
+        return lease.Model.TextDimensions > 0 ? null : Rank(body, utf8, lease, started, cancellationToken);
+    }
+
+    private static RankResponse Rank(RankBody body, ReadOnlyMemory<byte> utf8, ModelLease lease, long started, CancellationToken cancellationToken)
+    {
+        ScoringModel model = lease.Model;
+        int n = body.CandidateCount;
+        int[] items = ArrayPool<int>.Shared.Rent(n);
+        float[] scores = ArrayPool<float>.Shared.Rent(n);
+        bool[]? excluded = null;
+        try
+        {
+            ReadOnlySpan<byte> bytes = utf8.Span;
+            for (int i = 0; i < n; i++)
+            {
+                items[i] = body.IsEscaped(i) ? model.ItemIndex(body.IdString(bytes, i)!) : model.ItemIndex(body.IdBytes(bytes, i));
+            }
+
+            DuplicateCheck.Throw(items.AsSpan(0, n), model.ItemCount, i => body.IdString(utf8.Span, i)!);
+            model.Score([new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(0, n))], scores.AsSpan(0, n), cancellationToken);
+
+            // The general path's exclusions (the exclude list, and the history unless excludeSeen is false), by item index.
+            HashSet<string>? excludedUnknown = null;
+            if (body.Exclude is { Count: > 0 } || (body.ExcludeSeen && body.History is { Count: > 0 }))
+            {
+                excluded = ArrayPool<bool>.Shared.Rent(model.ItemCount);
+                Array.Clear(excluded, 0, model.ItemCount);
+                foreach (string id in (body.Exclude ?? []).Concat(body.ExcludeSeen ? body.History ?? [] : []))
+                {
+                    int index = model.ItemIndex(id);
+                    if (index > 0)
+                    {
+                        excluded[index] = true;
+                    }
+                    else
+                    {
+                        (excludedUnknown ??= new HashSet<string>(StringComparer.Ordinal)).Add(id);
+                    }
+                }
+            }
+
+            bool[]? marks = excluded;
+            Func<int, bool> keep = marks is null ? static _ => true : p => items[p] > 0
+                ? !marks[items[p]]
+                : excludedUnknown is null || !excludedUnknown.Contains(body.IdString(utf8.Span, p)!);
+            int[] chosen = TopPositions.Best<float>(scores.AsSpan(0, n), default, body.Top ?? n, keep);
+            var result = new RankedItem[chosen.Length];
+            for (int i = 0; i < chosen.Length; i++)
+            {
+                int p = chosen[i];
+                result[i] = new RankedItem(items[p] > 0 ? model.ItemId(items[p]) : body.IdString(bytes, p)!, scores[p]);
+            }
+
+            double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            ServingMetrics.Served("rank", model, took);
+            return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<float>.Shared.Return(scores);
+            if (excluded is not null)
+            {
+                ArrayPool<bool>.Shared.Return(excluded);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the candidates pass the general path's rules (present, within the limit, every id non-blank and
+    /// short enough) without a string per id; false leaves the body, and the problem, to the general path.
+    /// </summary>
+    private bool CandidatesPass(RankBody body, ReadOnlySpan<byte> utf8)
+    {
+        if (body.CandidateCount < 1 || body.CandidateCount > _options.MaxCandidates)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < body.CandidateCount; i++)
+        {
+            if (body.IsNullId(i))
+            {
+                return false;
+            }
+
+            // Most ids: ASCII that starts with a visible character and has no more bytes than the limit has characters.
+            ReadOnlySpan<byte> id = body.IdBytes(utf8, i);
+            if (!body.IsEscaped(i) && id.Length > 0 && id.Length <= _options.MaxIdLength && id[0] is > 0x20 and < 0x80)
+            {
+                continue;
+            }
+
+            string? text = body.IdString(utf8, i);
+            if (string.IsNullOrWhiteSpace(text) || text.Length > _options.MaxIdLength)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
