@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # HTTP load over loopback: `recsys serve` with an NCF-size model, 1,000-candidate POST /api/rank requests,
-# driven by wrk at several connection counts. Prints wrk's latency distribution and the server's memory.
+# driven by wrk (pinned to the last core with taskset) at several connection counts. One line per run:
+# p50, p99, requests/s, candidates/s per server CPU core (candidates ranked per CPU-second the server used)
+# and server CPU ms per request, read from /proc before and after the run.
+# BASELINE=path/to/other/recsys.dll also starts that build (e.g. a worktree of main) on the next port against
+# the same storage and model, and alternates the two at each connection count, so both are measured in one run.
+# BASELINE_ENV="Serving__DynamicBatching=true ..." sets environment variables for that second server only, so two
+# host settings of one build are compared the same way (BASELINE_NAME labels its lines).
 # Usage: bash bench/load/rank-load.sh [duration, default 15s] [connections, default "1 8 32"] [candidates, default 1000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,15 +26,44 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 
-curl -sf -X POST -H 'Content-Type: application/json' --data @"$work/body.json" "$url" | head -c 200; echo
+names=(this)
+pids=("$server")
+urls=("$url")
+if [ -n "${BASELINE:-}" ]; then
+  env ${BASELINE_ENV:-} dotnet "$BASELINE" serve --port $((port + 1)) --model bench --refresh-seconds 5 > "$work/baseline.log" 2>&1 &
+  background=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$((port + 1))/api/health" >/dev/null && break; sleep 0.2; done
+  names+=("${BASELINE_NAME:-baseline}")
+  pids+=("$background")
+  urls+=("http://127.0.0.1:$((port + 1))/api/rank")
+fi
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); candidates per request: $candidates; duration per run: $duration"
-echo "server RSS before: $(rss) MiB"
-# Warm-up so the first measured run does not pay for JIT.
-wrk -t1 -c4 -d3s -s "$work/post.lua" "$url" >/dev/null
-for c in $connections; do
-  threads=$(( c < 2 ? 1 : 2 ))
-  echo "=== $c connection(s) ==="
-  wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$work/post.lua" "$url"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+last_core=$(( $(nproc) - 1 ))
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); wrk pinned to core $last_core; candidates per request: $candidates; duration per run: $duration"
+for i in "${!names[@]}"; do
+  curl -sf -X POST -H 'Content-Type: application/json' --data @"$work/body.json" "${urls[$i]}" | head -c 160; echo
+  # Warm-up so the first measured run does not pay for JIT.
+  taskset -c "$last_core" wrk -t1 -c4 -d3s -s "$work/post.lua" "${urls[$i]}" >/dev/null
 done
-echo "server RSS after: $(rss) MiB"
+
+storage_before=$(cpu_ticks "$azurite")
+printf '%-9s %5s %9s %9s %10s %16s %12s\n' build conns p50 p99 "req/s" "cand/s per core" "CPU ms/req"
+for c in $connections; do
+  for i in "${!names[@]}"; do
+    before=$(cpu_ticks "${pids[$i]}")
+    out=$(taskset -c "$last_core" wrk -t1 -c"$c" -d"$duration" --latency -s "$work/post.lua" "${urls[$i]}")
+    after=$(cpu_ticks "${pids[$i]}")
+    echo "$out" > "$work/wrk-${names[$i]}-$c.txt"
+    echo "$out" | awk -v name="${names[$i]}" -v c="$c" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v cand="$candidates" '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+      /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+      / requests in / { requests = $1 } /^Requests\/sec/ { rps = $2 }
+      /Non-2xx|Socket errors/ { errors = errors " " $0 }
+      END {
+        cpu = ticks / hz
+        printf "%-9s %5d %7.2fms %7.2fms %10.0f %16.0f %12.3f%s\n", name, c, p50, p99, rps, (cpu > 0 ? requests * cand / cpu : 0), (requests > 0 ? cpu * 1000 / requests : 0), errors
+      }'
+  done
+done
+echo "server RSS after: $(rss) MiB; Azurite (the served-list log's storage, on the same cores) used $(( ($(cpu_ticks "$azurite") - storage_before) / $(getconf CLK_TCK) )) CPU-seconds during the runs"

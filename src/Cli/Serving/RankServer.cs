@@ -59,25 +59,15 @@ internal sealed class RankServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage"] = connectionString });
         builder.Services.AddRecsysServing(builder.Configuration, options);
 
-        // Serving instruments and spans go to an OTLP collector when one is configured the standard way.
-        bool otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(ServingMetrics.MeterName);
-                if (otlp)
-                {
-                    metrics.AddOtlpExporter();
-                }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(Diagnostics.RecsysTracing.SourceName);
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
+        // Serving instruments and spans go to an OTLP collector when one is configured the standard way; with none,
+        // nothing listens, so requests create no spans (`--trace` attaches its own listener).
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            builder.Services.AddOpenTelemetry()
+                .WithMetrics(metrics => metrics.AddMeter(ServingMetrics.MeterName).AddOtlpExporter())
+                .WithTracing(tracing => tracing.AddSource(Diagnostics.RecsysTracing.SourceName).AddOtlpExporter());
+        }
+
         WebApplication app = builder.Build();
         ServingHost serving = app.Services.GetRequiredService<ServingHost>();
 

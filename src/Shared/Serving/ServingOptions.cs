@@ -21,6 +21,28 @@ public sealed record ServingOptions
 
     public bool PreferGpu { get; init; } = true;
 
+    /// <summary>
+    /// ONNX Runtime threads per CPU scoring run (0: one per core). Concurrent requests already keep every core
+    /// busy, so extra threads per run mostly wait on each other (docs/serving.md, "Host settings").
+    /// </summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Concurrent rank requests for one model version are scored in shared session runs (one at a time, each
+    /// taking everything queued up to <see cref="BatchMaxRows"/> candidates), as a GPU wants them. Off by default:
+    /// on CPU, separate concurrent runs measured as fast (docs/serving.md, "Host settings").
+    /// </summary>
+    public bool DynamicBatching { get; init; }
+
+    /// <summary>Most candidate rows in one batched run.</summary>
+    public int BatchMaxRows { get; init; } = 65_536;
+
+    /// <summary>How long a batched run waits for more requests before it starts (spinning; zero: it takes what is queued).</summary>
+    public TimeSpan BatchMaxWait { get; init; }
+
+    /// <summary>Whether those threads spin between runs instead of sleeping: lower latency when idle cores exist, stolen cycles when not.</summary>
+    public bool IntraOpSpinning { get; init; } = true;
+
     public int MaxBodyBytes { get; init; } = 4 << 20;
 
     /// <summary>

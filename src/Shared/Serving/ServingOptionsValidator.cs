@@ -24,6 +24,9 @@ public sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
         Require(options.MemoryBudgetBytes > 0, nameof(options.MemoryBudgetBytes), "must be greater than zero", options.MemoryBudgetBytes);
         Require(options.MaxBodyBytes > 0, nameof(options.MaxBodyBytes), "must be greater than zero", options.MaxBodyBytes);
         Require(options.MaxUploadBytes > 0, nameof(options.MaxUploadBytes), "must be greater than zero", options.MaxUploadBytes);
+        Require(options.IntraOpThreads >= 0, nameof(options.IntraOpThreads), "must not be negative (0: one per core)", options.IntraOpThreads);
+        Require(options.BatchMaxRows > 0, nameof(options.BatchMaxRows), "must be greater than zero", options.BatchMaxRows);
+        Require(options.BatchMaxWait >= TimeSpan.Zero && options.BatchMaxWait <= TimeSpan.FromMilliseconds(100), nameof(options.BatchMaxWait), "must be between 0 and 100 ms", options.BatchMaxWait);
         Require(options.MaxCandidates > 0, nameof(options.MaxCandidates), "must be greater than zero", options.MaxCandidates);
         Require(options.MaxTop > 0, nameof(options.MaxTop), "must be greater than zero", options.MaxTop);
         Require(options.MaxHistory >= 0, nameof(options.MaxHistory), "must not be negative", options.MaxHistory);

@@ -20,32 +20,35 @@ public sealed class RankHotPathTests(ServingFixture fixture) : IClassFixture<Ser
 {
     private static readonly ServingOptions Options = new() { RefreshInterval = TimeSpan.FromHours(1), MaxCandidates = 12, MaxTop = 8, MaxIdLength = 20, MaxHistory = 5 };
 
-    private ModelHost _host = null!;
-    private FeedbackSink _feedback = null!;
-    private RankService _service = null!;
-    private RankApi _hot = null!;
-    private RankApi _general = null!;
+    private readonly List<IAsyncDisposable> _owned = [];
 
-    public async ValueTask InitializeAsync()
-    {
-        ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
-        _host = new ModelHost(registry, Options);
-        _feedback = new FeedbackSink(await fixture.NewContainerAsync("events"));
-        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval);
-        _service = new RankService(_host, profiles, Options);
-        _hot = new RankApi(_service, _host, _feedback, Options);
-        _general = new RankApi(_service, _host, _feedback, Options) { HotPath = false };
-    }
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await _feedback.DisposeAsync();
-        await _host.DisposeAsync();
+        foreach (IAsyncDisposable owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
     }
 
-    [Fact]
-    public async Task RandomBodies_GetTheSameAnswer_FromTheHotPathAndTheGeneralPath()
+    /// <summary>The hot path's service, and an API over it with the hot path on and one with it off (same host).</summary>
+    private async Task<(RankService Service, RankApi Hot, RankApi General)> StartAsync(bool batching)
     {
+        ServingOptions options = Options with { DynamicBatching = batching };
+        var host = new ModelHost(await fixture.NewRegistryWithChampionAsync(), options);
+        var feedback = new FeedbackSink(await fixture.NewContainerAsync("events"));
+        _owned.AddRange([feedback, host]);
+        var service = new RankService(host, new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval), options);
+        return (service, new RankApi(service, host, feedback, options), new RankApi(service, host, feedback, options) { HotPath = false });
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RandomBodies_GetTheSameAnswer_FromTheHotPathAndTheGeneralPath(bool batching)
+    {
+        (RankService service, RankApi hotApi, RankApi generalApi) = await StartAsync(batching);
         // Known ids 1–6 (scores rise with the index), unknown ids (which tie), ids with escapes (one of them is
         // "1"), non-ASCII, blank, too long and null ids, and repeats.
         string[] ids = ["\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"5\"", "\"6\"", "\"7\"", "\"x\"", "\"é\"", "\"\\u0031\"", "\"a\\u00e9\"", "\"\"", "\" \"", $"\"{new string('y', 21)}\"", $"\"{new string('é', 15)}\"", "null"];
@@ -72,11 +75,11 @@ public sealed class RankHotPathTests(ServingFixture fixture) : IClassFixture<Ser
             fields = [.. fields.OrderBy(_ => random.Next())];
             byte[] body = Encoding.UTF8.GetBytes("{" + string.Join(",", fields) + "}");
 
-            ApiResult fast = await _hot.RankAsync(new MemoryStream(body));
-            ApiResult general = await _general.RankAsync(new MemoryStream(body));
+            ApiResult fast = await hotApi.RankAsync(new MemoryStream(body));
+            ApiResult general = await generalApi.RankAsync(new MemoryStream(body));
             Assert.Equal(Describe(general), Describe(fast));
             (ranked, problems) = fast.Status == 200 ? (ranked + 1, problems) : (ranked, problems + 1);
-            hot += await TookTheHotPath(body) ? 1 : 0;
+            hot += await TookTheHotPath(service, body) ? 1 : 0;
 
             void Maybe(Func<string> field)
             {
@@ -96,22 +99,23 @@ public sealed class RankHotPathTests(ServingFixture fixture) : IClassFixture<Ser
     [Fact]
     public async Task AResponse_IsWrittenAsTheSerialiserWritesIt()
     {
+        (_, RankApi api, _) = await StartAsync(batching: false);
         var response = new RankResponse("movies", "v1", "champion", [new("1", 0.7617831f), new("<é&\"'>", -1.5e-8f), new("x", float.MaxValue)], 0.123456789);
         using var written = new MemoryStream();
 
-        await new ApiResult(200, response).WriteBodyAsync(written, _hot.JsonOptions, CancellationToken.None);
+        await new ApiResult(200, response).WriteBodyAsync(written, api.JsonOptions, CancellationToken.None);
 
-        string expected = JsonSerializer.Serialize(response, _hot.JsonOptions);
+        string expected = JsonSerializer.Serialize(response, api.JsonOptions);
         Assert.Equal(expected, Encoding.UTF8.GetString(written.ToArray()));
         Assert.Contains("\"score\":0.7617831}", expected, StringComparison.Ordinal); // the float as it is, not widened
     }
 
-    private async Task<bool> TookTheHotPath(byte[] body)
+    private static async Task<bool> TookTheHotPath(RankService service, byte[] body)
     {
         using RankBody? plain = RankBody.TryRead(body, Options.MaxJsonDepth);
         try
         {
-            return plain is not null && await _service.TryRankAsync(plain, body, CancellationToken.None) is not null;
+            return plain is not null && await service.TryRankAsync(plain, body, CancellationToken.None) is not null;
         }
         catch (Exception ex) when (ex is InvalidRequestException or RefusalException)
         {

@@ -29,29 +29,48 @@ public sealed partial class RankService
         using Activity? span = StartSpan("rank", 1, body.CandidateCount, "none");
         using ModelLease lease = await _host.AcquireAsync(body.Model ?? _options.DefaultModel, body.Alias ?? _options.DefaultAlias, cancellationToken);
         span?.SetTag(RecsysTracing.Tags.Model, lease.Model.Name).SetTag(RecsysTracing.Tags.Version, lease.Model.Version);
-        return lease.Model.TextDimensions > 0 ? null : Rank(body, utf8, lease, started, cancellationToken);
+        return lease.Model.TextDimensions > 0 ? null : await RankAsync(body, utf8, lease, started, cancellationToken);
     }
 
-    private static RankResponse Rank(RankBody body, ReadOnlyMemory<byte> utf8, ModelLease lease, long started, CancellationToken cancellationToken)
+    private static async Task<RankResponse> RankAsync(RankBody body, ReadOnlyMemory<byte> utf8, ModelLease lease, long started, CancellationToken cancellationToken)
     {
         ScoringModel model = lease.Model;
         int n = body.CandidateCount;
         int[] items = ArrayPool<int>.Shared.Rent(n);
         float[] scores = ArrayPool<float>.Shared.Rent(n);
-        bool[]? excluded = null;
         try
         {
-            ReadOnlySpan<byte> bytes = utf8.Span;
-            for (int i = 0; i < n; i++)
-            {
-                items[i] = body.IsEscaped(i) ? model.ItemIndex(body.IdString(bytes, i)!) : model.ItemIndex(body.IdBytes(bytes, i));
-            }
-
+            Resolve(body, utf8.Span, model, items.AsSpan(0, n));
             DuplicateCheck.Throw(items.AsSpan(0, n), model.ItemCount, i => body.IdString(utf8.Span, i)!);
-            model.Score([new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(0, n))], scores.AsSpan(0, n), cancellationToken);
+            await model.ScoreAsync(new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(0, n)), scores.AsMemory(0, n), cancellationToken);
+            RankedItem[] result = Best(body, utf8, model, items, scores);
+            double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            ServingMetrics.Served("rank", model, took);
+            return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
 
-            // The general path's exclusions (the exclude list, and the history unless excludeSeen is false), by item index.
-            HashSet<string>? excludedUnknown = null;
+    private static void Resolve(RankBody body, ReadOnlySpan<byte> utf8, ScoringModel model, Span<int> items)
+    {
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = body.IsEscaped(i) ? model.ItemIndex(body.IdString(utf8, i)!) : model.ItemIndex(body.IdBytes(utf8, i));
+        }
+    }
+
+    /// <summary>The best <c>top</c> candidates, less the general path's exclusions (the exclude list, and the history unless excludeSeen is false), matched by item index.</summary>
+    private static RankedItem[] Best(RankBody body, ReadOnlyMemory<byte> utf8, ScoringModel model, int[] items, float[] scores)
+    {
+        int n = body.CandidateCount;
+        bool[]? excluded = null;
+        HashSet<string>? excludedUnknown = null;
+        try
+        {
             if (body.Exclude is { Count: > 0 } || (body.ExcludeSeen && body.History is { Count: > 0 }))
             {
                 excluded = ArrayPool<bool>.Shared.Rent(model.ItemCount);
@@ -79,17 +98,13 @@ public sealed partial class RankService
             for (int i = 0; i < chosen.Length; i++)
             {
                 int p = chosen[i];
-                result[i] = new RankedItem(items[p] > 0 ? model.ItemId(items[p]) : body.IdString(bytes, p)!, scores[p]);
+                result[i] = new RankedItem(items[p] > 0 ? model.ItemId(items[p]) : body.IdString(utf8.Span, p)!, scores[p]);
             }
 
-            double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            ServingMetrics.Served("rank", model, took);
-            return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+            return result;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(items);
-            ArrayPool<float>.Shared.Return(scores);
             if (excluded is not null)
             {
                 ArrayPool<bool>.Shared.Return(excluded);

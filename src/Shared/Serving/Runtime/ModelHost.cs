@@ -255,7 +255,13 @@ public sealed class ModelHost : IAsyncDisposable
         try
         {
             ModelPackage package = await ModelPackage.LoadAsync(_registry, key.Model, pointer.Version, cancellationToken);
-            loaded = new LoadedModel(ScoringModel.Load(package, Provider), key.Alias, pointer.ETag);
+            ScoringModel scoring = ScoringModel.Load(package, Provider, _options.IntraOpThreads, _options.IntraOpSpinning);
+            if (_options.DynamicBatching)
+            {
+                scoring.BatchRequests(_options.BatchMaxRows, _options.BatchMaxWait);
+            }
+
+            loaded = new LoadedModel(scoring, key.Alias, pointer.ETag);
         }
         catch (ModelLoadException ex)
         {

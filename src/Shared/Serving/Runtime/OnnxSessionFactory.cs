@@ -46,13 +46,14 @@ public static class OnnxSessionFactory
     }
 
     /// <summary>A session over <paramref name="model"/>; the caller owns and disposes it.</summary>
-    public static InferenceSession Create(byte[] model, ExecutionProvider provider, int intraOpThreads = 0)
+    public static InferenceSession Create(byte[] model, ExecutionProvider provider, int intraOpThreads = 0, bool intraOpSpinning = true)
     {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads,
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", intraOpSpinning ? "1" : "0");
         if (provider == ExecutionProvider.Cuda)
         {
             options.AppendExecutionProvider_CUDA(0);

@@ -76,12 +76,12 @@ public sealed class ScoringModel : IDisposable
     public int TextDimensions { get; }
 
     /// <summary>Builds the session and checks the graph against the manifest; the package's problems surface here, not on first request.</summary>
-    public static ScoringModel Load(ModelPackage package, ExecutionProvider provider, int intraOpThreads = 0)
+    public static ScoringModel Load(ModelPackage package, ExecutionProvider provider, int intraOpThreads = 0, bool intraOpSpinning = true)
     {
         InferenceSession session;
         try
         {
-            session = OnnxSessionFactory.Create(package.Onnx, provider, intraOpThreads);
+            session = OnnxSessionFactory.Create(package.Onnx, provider, intraOpThreads, intraOpSpinning);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -143,6 +143,27 @@ public sealed class ScoringModel : IDisposable
         {
             ArrayPool<float>.Shared.Return(all);
         }
+    }
+
+    /// <summary>Batches concurrent <see cref="ScoreAsync"/> calls into shared runs; null scores each call in a run of its own.</summary>
+    internal ScoringBatcher? Batcher { get; private set; }
+
+    /// <summary>Turns on dynamic batching for this version (see <see cref="ServingOptions.DynamicBatching"/>).</summary>
+    internal void BatchRequests(int maxRows, TimeSpan maxWait) => Batcher = new ScoringBatcher(this, maxRows, maxWait);
+
+    /// <summary>
+    /// Scores one query's candidates, in a run shared with concurrent callers when batching is on; the scores are
+    /// the same either way.
+    /// </summary>
+    public ValueTask ScoreAsync(ScoringQuery query, Memory<float> scores, CancellationToken cancellationToken = default)
+    {
+        if (Batcher is { } batcher)
+        {
+            return batcher.ScoreAsync(query, scores, cancellationToken);
+        }
+
+        Score([query], scores.Span, cancellationToken);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Scores of every item index (0 included) for one user, for catalogue-wide top-k.</summary>
