@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs;
+using Microsoft.ML.OnnxRuntime;
 using Recsys.Local;
 using Recsys.Models;
 using Recsys.Serving;
-using Recsys.Serving.Contracts;
-using Recsys.Serving.Ranking;
+using Recsys.Serving.Http;
 using Recsys.Serving.Runtime;
 
 namespace Recsys.Bench;
 
+/// <summary>
+/// The rank path in process, piece by piece, against a bare session run on the same model and items: median of
+/// 20 rounds of 500 calls each (medians, because the machine is shared), and the bytes each whole request
+/// allocates on its own thread (the feedback writer's background work is not counted there).
+/// </summary>
 internal static class Parts
 {
-    public static async Task RunAsync()
+    public static async Task RunAsync(int candidates)
     {
         string folder = await BenchModel.EnsureAsync();
         await using var azurite = await AzuriteHost.StartAsync();
@@ -19,37 +24,89 @@ internal static class Parts
         await using var serving = ServingHost.Create(new BlobServiceClient(azurite.ConnectionString), options);
         ModelManifest manifest = await serving.Registry.PublishAsync("bench", folder);
         await serving.Registry.SetAliasAsync("bench", "champion", manifest.Version, null);
-        using var lease = await serving.Host.AcquireAsync("bench", "champion");
-        var model = lease.Model;
-        string[] ids = [.. (await Preparation.PreparedDatasetReader.ReadTextColumnsAsync(folder, Preparation.PreparedFiles.Items))["id"].Take(1000)];
-        var request = new RankRequest { UserId = "1", Candidates = [.. ids.Select(i => new RankCandidate { Id = i })], Top = 10 };
-        byte[] body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(request, Features.FeatureSpec.JsonOptions));
-        var validator = new RequestValidator(options);
-        int[] items = new int[1000];
-        float[] scores = new float[1000];
-        var service = new RankService(serving.Host, serving.Profiles, options);
-        void Time(string name, Action a)
+        await serving.WarmAsync(options);
+        using ModelLease lease = await serving.Host.AcquireAsync("bench", "champion");
+        ScoringModel model = lease.Model;
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(await BenchModel.RankBodyAsync(candidates));
+        int n;
+        using (RankBody parsed = RankBody.TryRead(body, options.MaxJsonDepth)!)
         {
-            for (int i = 0; i < 2000; i++) a();
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < 10000; i++) a();
-            Console.WriteLine($"{name,-12} {sw.Elapsed.TotalMicroseconds / 10000:0.0} us");
+            n = parsed.CandidateCount;
         }
-        for (int round = 0; round < 2; round++)
+
+        using var session = OnnxSessionFactory.Create(await File.ReadAllBytesAsync(Path.Combine(folder, ModelManifest.ModelFile)), ExecutionProvider.Cpu);
+        using var run = new RunOptions();
+        using var user = OrtValue.CreateTensorValueFromMemory(Enumerable.Repeat(1L, n).ToArray(), [n]);
+        using var item = OrtValue.CreateTensorValueFromMemory(Enumerable.Range(1, n).Select(i => (long)i).ToArray(), [n]);
+        int[] items = [.. Enumerable.Range(1, n)];
+        float[] scores = new float[n];
+
+        double bare = Time(() =>
         {
-            Console.WriteLine($"round {round}");
-            Time("validate", () => validator.Check(request));
-            Time("lookup", () => { for (int i = 0; i < 1000; i++) items[i] = model.ItemIndex(ids[i]); });
-            Time("score", () => model.Score([new ScoringQuery(1, ReadOnlyMemory<int>.Empty, items)], scores));
-            Time("best", () => ScoreFusion.Fused.Of(scores).Best(10, static _ => true));
-            Time("service", () => service.RankAsync(request).GetAwaiter().GetResult());
-            Time("parse", () => System.Text.Json.JsonSerializer.Deserialize<RankRequest>(body, serving.Api.JsonOptions));
-            Time("parse fast", () => Serving.Http.RankRequestReader.TryRead(body, 64));
-            Time("tokens", () => { var r = new System.Text.Json.Utf8JsonReader(body); while (r.Read()) { } });
-            Time("utf8 valid", () => System.Text.Unicode.Utf8.IsValid(body));
-            Time("read body", () => { using var b = Serving.Http.RankBody.TryRead(body, 64); });
-            Time("hot", () => { using var b = Serving.Http.RankBody.TryRead(body, 64)!; service.TryRankAsync(b, body, default).GetAwaiter().GetResult(); });
-            Time("api", () => serving.Api.RankAsync(new MemoryStream(body, writable: false)).GetAwaiter().GetResult());
+            using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(run, ["user", "item"], [user, item], ["score"]);
+        });
+        double score = Time(() => model.Score([new ScoringQuery(1, ReadOnlyMemory<int>.Empty, items)], scores));
+        double read = Time(() =>
+        {
+            using RankBody? parsed = RankBody.TryRead(body, options.MaxJsonDepth);
+        });
+        var service = new Serving.Ranking.RankService(serving.Host, serving.Profiles, options);
+        double hot = Time(() =>
+        {
+            using RankBody parsed = RankBody.TryRead(body, options.MaxJsonDepth)!;
+            var response = service.TryRankAsync(parsed, body, CancellationToken.None).GetAwaiter().GetResult()!;
+            new ApiResult(200, response).WriteBodyAsync(Stream.Null, serving.Api.JsonOptions, CancellationToken.None).GetAwaiter().GetResult();
+        });
+        double api = Time(() => Api(serving.Api, body));
+        long allocated = Allocated(() => Api(serving.Api, body));
+
+        Console.WriteLine($"in process, {n} candidates, median µs per request over 20 rounds of 500:");
+        Console.WriteLine($"  bare session run            {bare,8:0.0}");
+        Console.WriteLine($"  model.Score (inputs built)  {score,8:0.0}");
+        Console.WriteLine($"  body read (RankBody)        {read,8:0.0}");
+        Console.WriteLine($"  bytes → bytes, hot path     {hot,8:0.0}   {hot / bare:0.00}× the bare run (no served-list record)");
+        Console.WriteLine($"  bytes → bytes, the API      {api,8:0.0}   {api / bare:0.00}× the bare run (the served list queued for the event log)");
+        Console.WriteLine($"  allocated per request on its thread: {allocated:N0} B");
+    }
+
+    private static void Api(RankApi api, byte[] body)
+    {
+        ApiResult result = api.RankAsync(new MemoryStream(body, writable: false)).GetAwaiter().GetResult();
+        result.WriteBodyAsync(Stream.Null, api.JsonOptions, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private static double Time(Action action)
+    {
+        for (int i = 0; i < 2_000; i++)
+        {
+            action();
         }
+
+        var rounds = new double[20];
+        for (int r = 0; r < rounds.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 500; i++)
+            {
+                action();
+            }
+
+            rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / 500;
+        }
+
+        Array.Sort(rounds);
+        return rounds[rounds.Length / 2];
+    }
+
+    private static long Allocated(Action action)
+    {
+        const int Calls = 1_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Calls; i++)
+        {
+            action();
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / Calls;
     }
 }

@@ -9,16 +9,17 @@ using Recsys.Bench;
 //   dotnet run -c Release --project bench/Serve.Bench -- export    only train/export the NCF-size model; prints its folder
 //   dotnet run -c Release --project bench/Serve.Bench -- body N    a rank request body with N candidates of that model
 //   dotnet run -c Release --project bench/Serve.Bench -- feedback [N]  events/s the feedback sink appends to Azurite, and reading them back
-// HTTP load over loopback: bench/load/rank-load.sh (uses the exported model).
+//   dotnet run -c Release --project bench/Serve.Bench -- parts [N]     the rank path in process against a bare session run, N candidates
+// HTTP load over loopback: bench/load/rank-load.sh (uses the exported model; prints `parts` first).
 if (args is ["feedback", ..])
 {
     await FeedbackThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
     return;
 }
 
-if (args is ["parts"])
+if (args is ["parts", ..])
 {
-    await Parts.RunAsync();
+    await Parts.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
     return;
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# HTTP load over loopback: `recsys serve` with an NCF-size model, 1,000-candidate POST /api/rank requests,
+# In process, then over HTTP: the rank path against a bare session run (`Serve.Bench parts`), then `recsys serve`
+# with an NCF-size model under 1,000-candidate POST /api/rank requests,
 # driven by wrk (pinned to the last core with taskset) at several connection counts. One line per run:
 # p50, p99, requests/s, candidates/s per server CPU core (candidates ranked per CPU-second the server used)
 # and server CPU ms per request, read from /proc before and after the run.
@@ -18,6 +19,9 @@ port=5080
 
 command -v wrk >/dev/null || { echo "error: wrk is required (apt-get install wrk)" >&2; exit 1; }
 source bench/load/serve-setup.sh
+# The same path in process first (it starts an Azurite of its own on free ports).
+$bench parts "$candidates"
+
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -320,35 +320,34 @@ internal sealed class RankBody : IDisposable
         while (true)
         {
             // The compact form first ({"id":" with no whitespace), as serialisers write it; then JSON's whitespace anywhere.
-            if (utf8[p..].StartsWith("{\"id\":\""u8))
+            int start;
+            if (utf8.Length - p >= 7 && utf8.Slice(p, 7).SequenceEqual("{\"id\":\""u8))
             {
-                p += 6;
+                start = p + 7;
             }
             else if ((p = Expect(utf8, p, (byte)'{')) < 0 || !utf8[(p = SkipSpace(utf8, p))..].StartsWith("\"id\""u8)
-                || (p = Expect(utf8, p + 4, (byte)':')) < 0 || (p = SkipSpace(utf8, p)) >= utf8.Length || utf8[p] != (byte)'"')
+                || (p = Expect(utf8, p + 4, (byte)':')) < 0 || (p = Expect(utf8, p, (byte)'"')) < 0)
+            {
+                return null;
+            }
+            else
+            {
+                start = p;
+            }
+
+            // The id runs to the next quote, with no escape or control character. UTF-8 was checked for the whole body.
+            int length = utf8[start..].IndexOfAny((byte)'"', (byte)'\\');
+            if (length < 0 || utf8[start + length] != (byte)'"' || utf8.Slice(start, length).IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
             {
                 return null;
             }
 
-            // Short ids: a plain loop beats the vectorised searches' setup. UTF-8 was checked for the whole body.
-            int start = p + 1, end = start;
-            while (end < utf8.Length && utf8[end] is not (byte)'"')
+            p = start + length + 1;
+            if (utf8.Length - p >= 2 && utf8[p] == (byte)'}' && utf8[p + 1] is (byte)',' or (byte)']')
             {
-                if (utf8[end] is (byte)'\\' or < 0x20)
-                {
-                    return null;
-                }
-
-                end++;
+                p++;
             }
-
-            if (end == utf8.Length)
-            {
-                return null;
-            }
-
-            int length = end - start;
-            if ((p = Expect(utf8, end + 1, (byte)'}')) < 0)
+            else if ((p = Expect(utf8, p, (byte)'}')) < 0 || (p = SkipSpace(utf8, p)) >= utf8.Length)
             {
                 return null;
             }
@@ -360,12 +359,6 @@ internal sealed class RankBody : IDisposable
 
             (_starts[count], _lengths[count]) = (start, length);
             count++;
-            p = SkipSpace(utf8, p);
-            if (p >= utf8.Length)
-            {
-                return null;
-            }
-
             if (utf8[p] == (byte)']')
             {
                 return (count, p);
