@@ -6,10 +6,17 @@ using Xunit;
 
 namespace Recsys.Shared.Tests.Serving;
 
-/// <summary>The rank body's fast reader against the general deserialiser: the same request, or it steps aside.</summary>
-public sealed class RankRequestReaderTests
+/// <summary>The rank body's reader (<see cref="RankBody"/>) against the general deserialiser: the same request, or it steps aside.</summary>
+public sealed class RankBodyTests
 {
     private static readonly JsonSerializerOptions Options = new(Features.FeatureSpec.JsonOptions) { WriteIndented = false };
+
+    /// <summary>What the rank route reads from a body of the usual shape, as a request; null: the general deserialiser reads it.</summary>
+    private static RankRequest? TryRead(byte[] utf8, int maxDepth)
+    {
+        using RankBody? body = RankBody.TryRead(utf8, maxDepth);
+        return body?.ToRequest(utf8);
+    }
 
     private static string? General(string body)
     {
@@ -34,7 +41,7 @@ public sealed class RankRequestReaderTests
     [InlineData("""{"candidates":[{"id":"é💥"},{"id":"x"},{"id":"a\"b"}]}""")]
     public void TheUsualShapes_AreReadFast_AsTheGeneralReaderReadsThem(string body)
     {
-        RankRequest? fast = RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64);
+        RankRequest? fast = TryRead(Encoding.UTF8.GetBytes(body), 64);
 
         Assert.NotNull(fast);
         Assert.Equal(General(body), JsonSerializer.Serialize(fast, Options));
@@ -61,7 +68,7 @@ public sealed class RankRequestReaderTests
     [InlineData("""[]""")]
     [InlineData("")]
     public void AnythingElse_IsLeftToTheGeneralReader(string body) =>
-        Assert.Null(RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64));
+        Assert.Null(TryRead(Encoding.UTF8.GetBytes(body), 64));
 
     [Fact]
     public void RandomBodies_ReadFast_AreExactlyWhatTheGeneralReaderReads()
@@ -73,7 +80,7 @@ public sealed class RankRequestReaderTests
         for (int n = 0; n < 2_000; n++)
         {
             string body = "{" + string.Join(",", Enumerable.Range(0, random.Next(5)).Select(_ => $"\"{names[random.Next(names.Length)]}\":{values[random.Next(values.Length)]}")) + "}";
-            RankRequest? fast = RankRequestReader.TryRead(Encoding.UTF8.GetBytes(body), 64);
+            RankRequest? fast = TryRead(Encoding.UTF8.GetBytes(body), 64);
             if (fast is not null)
             {
                 fastCount++;
@@ -86,9 +93,9 @@ public sealed class RankRequestReaderTests
 
     [Fact]
     public void AnIdThatIsNotUTF8_IsLeftToTheGeneralReader() =>
-        Assert.Null(RankRequestReader.TryRead([.. "{\"candidates\":[{\"id\":\""u8, 0xC3, 0x28, .. "\"}]}"u8], 64));
+        Assert.Null(TryRead([.. "{\"candidates\":[{\"id\":\""u8, 0xC3, 0x28, .. "\"}]}"u8], 64));
 
     [Fact]
     public void TheDepthLimit_SendsADeepBodyToTheGeneralReader() =>
-        Assert.Null(RankRequestReader.TryRead(Encoding.UTF8.GetBytes("""{"candidates":[{"id":"a"}]}"""), 2));
+        Assert.Null(TryRead(Encoding.UTF8.GetBytes("""{"candidates":[{"id":"a"}]}"""), 2));
 }
