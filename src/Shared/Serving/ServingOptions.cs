@@ -27,6 +27,9 @@ public sealed record ServingOptions
     /// </summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>Whether those threads spin between runs instead of sleeping: lower latency when idle cores exist, stolen cycles when not.</summary>
+    public bool IntraOpSpinning { get; init; } = true;
+
     /// <summary>
     /// Concurrent rank requests for one model version are scored in shared session runs (one at a time, each
     /// taking everything queued up to <see cref="BatchMaxRows"/> candidates), as a GPU wants them. Off by default:
@@ -39,9 +42,6 @@ public sealed record ServingOptions
 
     /// <summary>How long a batched run waits for more requests before it starts (spinning; zero: it takes what is queued).</summary>
     public TimeSpan BatchMaxWait { get; init; }
-
-    /// <summary>Whether those threads spin between runs instead of sleeping: lower latency when idle cores exist, stolen cycles when not.</summary>
-    public bool IntraOpSpinning { get; init; } = true;
 
     public int MaxBodyBytes { get; init; } = 4 << 20;
 

@@ -23,12 +23,11 @@ internal sealed class JsonBodyReader
 
     public int MaxDepth => Options.MaxDepth;
 
-    /// <param name="fast">A reader for the usual shape of the body; null sends the body to the general deserialiser.</param>
-    public async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken, Func<ReadOnlySpan<byte>, T?>? fast = null)
+    public async Task<T> ReadAsync<T>(Stream body, CancellationToken cancellationToken)
         where T : class
     {
         using PooledBody bytes = await ReadBytesAsync(body, cancellationToken);
-        return fast?.Invoke(bytes.Span) ?? Parse<T>(bytes.Span);
+        return Parse<T>(bytes.Span);
     }
 
     /// <summary>The whole body in a pooled buffer (returned when the result is disposed), within the size limit.</summary>

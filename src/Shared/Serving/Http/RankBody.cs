@@ -11,7 +11,7 @@ namespace Recsys.Serving.Http;
 /// straight from the UTF-8 bytes with <see cref="Utf8JsonReader"/>. Candidate ids stay where they are in the body:
 /// each is a (start, length) in pooled arrays, so the hot path resolves them to item indices without a string or
 /// an object per candidate (<see cref="Ranking.RankService.TryRankAsync"/>). Anything else (other spellings or
-/// fields, candidate features or text, filters, numbers as strings, malformed JSON or UTF-8) reads as null, and
+/// fields, candidate features or text, filters, numbers as strings, malformed JSON, bytes that are not UTF-8) reads as null, and
 /// the general deserialiser reads the body instead, so both accept the same bodies and refuse the same ones
 /// with the same problem.
 /// </summary>
@@ -22,7 +22,6 @@ internal sealed class RankBody : IDisposable
     private int[] _starts = ArrayPool<int>.Shared.Rent(64);
     private int[] _lengths = ArrayPool<int>.Shared.Rent(64);
     private string?[]? _escaped; // an id written with escapes, unescaped; rare
-    private bool _isUtf8;
     private int _base; // where the reader's span starts in the body (it is resumed after a scanned candidate list)
 
     private RankBody()
@@ -65,8 +64,14 @@ internal sealed class RankBody : IDisposable
     /// <summary>The body read, or null when it is not the usual shape.</summary>
     public static RankBody? TryRead(ReadOnlySpan<byte> utf8, int maxDepth)
     {
-        // Checked once for the whole body (vectorised), so the candidate scan need not check each id.
-        var body = new RankBody { _isUtf8 = System.Text.Unicode.Utf8.IsValid(utf8) };
+        // Checked once for the whole body (vectorised), so no id needs its own check. Such a body could never read
+        // anyway: outside strings the bytes are not JSON, and inside one GetString would refuse them.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return null;
+        }
+
+        var body = new RankBody();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
         try
         {
@@ -81,7 +86,7 @@ internal sealed class RankBody : IDisposable
         }
         catch (InvalidOperationException)
         {
-            // text that is not valid UTF-8: likewise
+            // a value of the wrong type asked for: likewise
         }
 
         body.Dispose();
@@ -266,7 +271,7 @@ internal sealed class RankBody : IDisposable
         // JSON to it. Anything the scan does not expect leaves the whole array to the reader.
         JsonReaderState afterOpening = reader.CurrentState;
         int maxDepth = afterOpening.Options.MaxDepth is > 0 and var limit ? limit : 64;
-        if (_isUtf8 && reader.CurrentDepth + 2 <= maxDepth && ScanIds(utf8, _base + checked((int)reader.BytesConsumed)) is (int count, int closing))
+        if (reader.CurrentDepth + 2 <= maxDepth && ScanIds(utf8, _base + checked((int)reader.BytesConsumed)) is (int count, int closing))
         {
             reader = new Utf8JsonReader(utf8[closing..], isFinalBlock: true, afterOpening);
             _base = closing;
@@ -420,12 +425,6 @@ internal sealed class RankBody : IDisposable
             _starts[i] = 0;
             _lengths[i] = 0;
             return true;
-        }
-
-        // The reader does not check UTF-8 until a string is asked for: the bytes must be text, as GetString requires.
-        if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
-        {
-            return false;
         }
 
         _starts[i] = _base + checked((int)reader.TokenStartIndex) + 1; // after the opening quote

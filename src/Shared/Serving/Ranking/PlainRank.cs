@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Text;
 using Recsys.Diagnostics;
 using Recsys.Serving.Contracts;
 using Recsys.Serving.Http;

@@ -58,24 +58,14 @@ internal sealed class IdLookup
     }
 
     /// <summary>The index of <paramref name="id"/>, or 0 when the vocabulary does not have it.</summary>
-    public int IndexOf(string id)
-    {
-        if (_dense is not null)
-        {
-            int value = ParseCanonical(id.AsSpan());
-            return value >= 0 && value < _dense.Length ? _dense[value] : 0;
-        }
-
-        return _map!.GetValueOrDefault(id);
-    }
+    public int IndexOf(string id) => _dense is not null ? Dense(ParseCanonical(id.AsSpan())) : _map!.GetValueOrDefault(id);
 
     /// <summary>The index of the id whose UTF-8 bytes are <paramref name="utf8"/> (valid UTF-8), or 0; no string is made.</summary>
     public int IndexOf(ReadOnlySpan<byte> utf8)
     {
         if (_dense is not null)
         {
-            int value = ParseCanonical(utf8);
-            return value >= 0 && value < _dense.Length ? _dense[value] : 0;
+            return Dense(ParseCanonical(utf8));
         }
 
         if (utf8.Length > MaxStackChars)
@@ -89,6 +79,9 @@ internal sealed class IdLookup
     }
 
     private const int MaxStackChars = 512;
+
+    /// <summary>The index of a parsed canonical value (−1: not one), or 0.</summary>
+    private int Dense(int value) => value >= 0 && value < _dense!.Length ? _dense[value] : 0;
 
     /// <summary>The value of a canonical decimal (no sign, no leading zero, below 2^24), or −1.</summary>
     private static int ParseCanonical<T>(ReadOnlySpan<T> id)
