@@ -146,7 +146,7 @@ public static class DatasetPreparer
         var assigner = new SplitAssigner(options.Split, options.Ratios, options.Seed, trainCut, validationCut, itemCuts);
 
         // Shown and not clicked, unless the user has the item anyway (the dataset or a later click says otherwise).
-        Dictionary<long, long> negatives = options.ImpressionNegatives ? ShownNotClicked(shownNotClicked, userIds, itemIds) : [];
+        Dictionary<long, long> negatives = options.ImpressionNegatives ? ShownNotClicked(shownNotClicked, collector, userFinal, itemFinal) : [];
 
         progress?.Report("splitting and writing");
         var writers = new SplitWriter?[3];
@@ -467,32 +467,17 @@ public static class DatasetPreparer
 
     private static long PairKey(int user, int item) => ((long)user << 32) | (uint)item;
 
-    /// <summary>The shown-and-not-clicked pairs by final indices (key → time); pairs the vocabularies do not have are left out.</summary>
-    private static Dictionary<long, long> ShownNotClicked(List<(string User, string Item, long Timestamp)> shown, string[] userIds, string[] itemIds)
+    /// <summary>The shown-and-not-clicked pairs by final indices (key → time); pairs the vocabularies do not keep are left out.</summary>
+    private static Dictionary<long, long> ShownNotClicked(
+        List<(string User, string Item, long Timestamp)> shown, InteractionCollector collector, int[] userFinal, int[] itemFinal)
     {
         var negatives = new Dictionary<long, long>();
-        if (shown.Count == 0)
-        {
-            return negatives;
-        }
-
-        var users = new Dictionary<string, int>(StringComparer.Ordinal);
-        var items = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int u = 1; u < userIds.Length; u++)
-        {
-            users[userIds[u]] = u;
-        }
-
-        for (int i = 1; i < itemIds.Length; i++)
-        {
-            items[itemIds[i]] = i;
-        }
-
         foreach (var (user, item, timestamp) in shown)
         {
-            if (users.TryGetValue(user, out int u) && items.TryGetValue(item, out int i))
+            int u = collector.Users.IndexOf(user), i = collector.Items.IndexOf(item);
+            if (u >= 0 && i >= 0 && userFinal[u] > 0 && itemFinal[i] > 0)
             {
-                negatives.TryAdd(PairKey(u, i), timestamp);
+                negatives.TryAdd(PairKey(userFinal[u], itemFinal[i]), timestamp);
             }
         }
 

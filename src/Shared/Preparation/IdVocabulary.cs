@@ -17,6 +17,9 @@ internal sealed class IdVocabulary
 
     public int Count => _ids.Count;
 
+    /// <summary>The provisional index of <paramref name="id"/>, or −1 when no row had it.</summary>
+    public int IndexOf(string id) => _indices.GetValueOrDefault(id, -1);
+
     public string this[int index] => _ids[index];
 
     public int GetOrAdd(ReadOnlySpan<char> id)
