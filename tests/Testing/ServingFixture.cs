@@ -46,6 +46,10 @@ public sealed class ServingFixture : IAsyncLifetime
 
     public async Task<BlobContainerClient> NewContainerAsync(string prefix) => await _azurite.CreateContainerAsync(prefix);
 
+    /// <summary>A rank service over <paramref name="host"/>, with a profile store in a container of its own.</summary>
+    public async Task<Recsys.Serving.Ranking.RankService> NewRankServiceAsync(ModelHost host, Recsys.Serving.ServingOptions options) =>
+        new(host, new Recsys.Serving.Ranking.ProfileStore(await NewContainerAsync("profiles"), options.RefreshInterval), options);
+
     public async ValueTask InitializeAsync()
     {
         await _azurite.InitializeAsync();

@@ -22,8 +22,7 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
         options ??= Options;
         ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         var host = new ModelHost(registry, options);
-        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval);
-        return (registry, host, new RankService(host, profiles, options));
+        return (registry, host, await fixture.NewRankServiceAsync(host, options));
     }
 
     [Fact]
@@ -299,7 +298,7 @@ public sealed class ModelHostTests(ServingFixture fixture) : IClassFixture<Servi
         await registry.PublishAsync("metered", fixture.Folder2, Ct);
         await registry.SetAliasAsync("metered", "champion", fixture.Version1, null, Ct);
         await using var host = new ModelHost(registry, Options);
-        var service = new RankService(host, new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval), Options);
+        var service = await fixture.NewRankServiceAsync(host, Options);
 
         await service.RankAsync(Request("1", "2") with { Model = "metered" }, Ct);
         await registry.SetAliasAsync("metered", "champion", fixture.Version2, (await registry.ReadAliasAsync("metered", "champion", Ct))!.ETag, Ct);

@@ -31,8 +31,7 @@ public sealed class RankApiFuzzTests(ServingFixture fixture) : IClassFixture<Ser
         ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         _host = new ModelHost(registry, Options);
         _feedback = new FeedbackSink(await fixture.NewContainerAsync("events"));
-        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval);
-        _api = new RankApi(new RankService(_host, profiles, Options), _host, _feedback, Options);
+        _api = new RankApi(await fixture.NewRankServiceAsync(_host, Options), _host, _feedback, Options);
     }
 
     public async ValueTask DisposeAsync()

@@ -25,8 +25,7 @@ public sealed class RankApiTests(ServingFixture fixture) : IClassFixture<Serving
         var host = new ModelHost(registry, Options);
         BlobContainerClient events = await fixture.NewContainerAsync("events");
         var feedback = new FeedbackSink(events);
-        var profiles = new ProfileStore(await fixture.NewContainerAsync("profiles"), Options.RefreshInterval);
-        return (new RankApi(new RankService(host, profiles, Options), host, feedback, Options), host, feedback, events);
+        return (new RankApi(await fixture.NewRankServiceAsync(host, Options), host, feedback, Options), host, feedback, events);
     }
 
     private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));

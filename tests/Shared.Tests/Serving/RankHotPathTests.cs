@@ -39,7 +39,7 @@ public sealed class RankHotPathTests(ServingFixture fixture) : IClassFixture<Ser
         var host = new ModelHost(await fixture.NewRegistryWithChampionAsync(), options);
         var feedback = new FeedbackSink(await fixture.NewContainerAsync("events"));
         _owned.AddRange([feedback, host]);
-        var service = new RankService(host, new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval), options);
+        RankService service = await fixture.NewRankServiceAsync(host, options);
         return (service, new RankApi(service, host, feedback, options), new RankApi(service, host, feedback, options) { HotPath = false });
     }
 

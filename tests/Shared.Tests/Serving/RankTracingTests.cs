@@ -20,7 +20,7 @@ public sealed class RankTracingTests(ServingFixture fixture) : IClassFixture<Ser
         ModelRegistry registry = await fixture.NewRegistryWithChampionAsync();
         var options = new ServingOptions { RefreshInterval = TimeSpan.FromHours(1) };
         await using var host = new ModelHost(registry, options);
-        var service = new RankService(host, new ProfileStore(await fixture.NewContainerAsync("profiles"), options.RefreshInterval), options);
+        var service = await fixture.NewRankServiceAsync(host, options);
 
         // Only spans under this test's own parent count: other tests run in parallel.
         using var parentSource = new ActivitySource("Recsys.Tests");
