@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
+using Recsys.Serving.Contracts;
 using Recsys.Serving.Feedback;
 using Recsys.Testing;
 using Xunit;
@@ -30,6 +31,52 @@ public sealed class FeedbackSinkTests(ServingFixture fixture) : IClassFixture<Se
 
         Assert.Equal(3, sink.Written);
         Assert.Empty(log.AtLeast(LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task ABlobWithAsManyAppendsAsAllowed_IsFollowedByTheNextPart_AndTheLogReadsEveryEventBack()
+    {
+        BlobContainerClient events = fixture.Storage.GetBlobContainerClient($"events-{Guid.NewGuid():N}");
+        var sink = new FeedbackSink(events) { MaxBlocksPerBlob = 2 };
+        DateTimeOffset since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var served = new RankResponse("movies", "v1", "champion", [new RankedItem("<é&\"'>", 0.7617831f), new RankedItem("42", 0.5f)], 1);
+        sink.TryRecordServed("u1", served);
+        for (int batch = 0; batch < 3; batch++)
+        {
+            Assert.True(sink.TryAccept(Events(2)));
+            await WrittenAsync(sink, 1 + (2 * (batch + 1))); // one append per flush
+        }
+
+        await sink.DisposeAsync();
+
+        List<string> names = [];
+        await foreach (Azure.Storage.Blobs.Models.BlobItem blob in events.GetBlobsAsync(cancellationToken: Ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        // Three appends (four if the served record was taken alone), two to a blob.
+        Assert.InRange(names.Count, 2, 3);
+        Assert.Contains(names, n => n.EndsWith("-1.jsonl", StringComparison.Ordinal));
+        var (read, unreadable) = await EventLog.ReadAsync(events, since, DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        Assert.Equal(0, unreadable);
+        Assert.Equal(7, read.Count);
+        FeedbackEvent record = Assert.Single(read, e => e.Type == FeedbackEvent.Served);
+        Assert.Equal(served.RequestId, record.RequestId);
+        Assert.Equal(["<é&\"'>", "42"], record.Items);
+        Assert.Equal([0.7617831f, 0.5f], record.Scores);
+        Assert.Equal(FeedbackEvent.CurrentSchema, record.Schema);
+        Assert.NotNull(record.Timestamp);
+    }
+
+    private static async Task WrittenAsync(FeedbackSink sink, long count)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(1));
+        while (sink.Written < count)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 
     [Fact]

@@ -1,6 +1,5 @@
-using System.Text;
+using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
@@ -10,9 +9,10 @@ using Recsys.Features;
 namespace Recsys.Serving.Feedback;
 
 /// <summary>
-/// Appends feedback events, as JSON lines, to append blobs <c>events/{yyyy}/{MM}/{dd}/{instance}.jsonl</c>,
-/// off the request path: requests only enqueue; a background writer flushes every second or every 1,000
-/// events, and once more on shutdown. A failed append keeps its events and retries them, so nothing accepted
+/// Appends feedback events, as JSON lines, to append blobs <c>events/{yyyy}/{MM}/{dd}/{instance}.jsonl</c>
+/// (then <c>{instance}-1.jsonl</c>, <c>-2</c>, … as each takes <see cref="MaxBlocksPerBlob"/> appends), off the
+/// request path: a request only adds its lines (<see cref="EventLines"/>); a background writer flushes every
+/// second or every 1,000 events, and once more on shutdown. A failed append keeps its events and retries them, so nothing accepted
 /// is lost while the process lives and storage comes back before shutdown. The queue is bounded
 /// (<see cref="Capacity"/>): when storage is slow or gone, requests are refused rather than memory growing; and
 /// shutdown waits at most <see cref="ShutdownDeadline"/> for the last writes, then logs what it could not write.
@@ -24,7 +24,8 @@ public sealed class FeedbackSink : IAsyncDisposable
 
     private readonly BlobContainerClient _container;
     private readonly ILogger _logger;
-    private readonly Channel<FeedbackEvent> _channel = Channel.CreateUnbounded<FeedbackEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventLines _lines = new(CompactJson);
+    private readonly SemaphoreSlim _pending = new(0);
     private readonly string _instance = InstanceName();
     private readonly Task _writer;
     private readonly TimeProvider _time;
@@ -32,6 +33,12 @@ public sealed class FeedbackSink : IAsyncDisposable
     private long _written;
     private long _queued;
     private long _servedDropped;
+    private volatile bool _closing;
+    private int _signalled; // 1 from the first lines of a batch until the writer takes them: one wake per batch
+    private string? _day;
+    private int _part;
+    private int _blocks;
+    private string? _created;
 
     public FeedbackSink(BlobContainerClient container, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -53,6 +60,9 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// <summary>How long shutdown waits for queued events to be appended before giving them up.</summary>
     public TimeSpan ShutdownDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Appends to one blob before the next part begins; storage refuses an append blob's 50,001st block.</summary>
+    internal int MaxBlocksPerBlob { get; init; } = 49_000;
+
     /// <summary>Queues all of <paramref name="events"/> or none: false when the queue is full or shutdown began.</summary>
     public bool TryAccept(IReadOnlyList<FeedbackEvent> events)
     {
@@ -64,17 +74,22 @@ public sealed class FeedbackSink : IAsyncDisposable
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        for (int i = 0; i < events.Count; i++)
+        if (!_lines.TryAdd(events, now))
         {
-            FeedbackEvent e = events[i];
-            if (!_channel.Writer.TryWrite(e with { Schema = FeedbackEvent.CurrentSchema, Timestamp = e.Timestamp ?? now }))
-            {
-                Interlocked.Add(ref _queued, -(events.Count - i)); // shutdown began mid-request
-                return false;
-            }
+            Interlocked.Add(ref _queued, -events.Count); // shutdown began
+            return false;
         }
 
+        Wake();
         return true;
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _pending.Release();
+        }
     }
 
     /// <summary>How many positions of a ranked list a served record keeps: the ones online metrics report on.</summary>
@@ -90,21 +105,18 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// </summary>
     public void TryRecordServed(string? userId, Contracts.RankResponse response)
     {
-        int n = Math.Min(ServedPositions, response.Items.Count);
-        string[] items = new string[n];
-        float[] scores = new float[n];
-        for (int i = 0; i < n; i++)
+        if (Interlocked.Increment(ref _queued) > Capacity)
         {
-            (items[i], scores[i]) = (response.Items[i].Id, response.Items[i].Score);
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _servedDropped);
         }
-
-        var served = new FeedbackEvent
+        else if (_lines.TryAddServed(userId, response, ServedPositions, _time.GetUtcNow()))
         {
-            Type = FeedbackEvent.Served, RequestId = response.RequestId, UserId = userId,
-            Model = response.Model, Version = response.Version, Variant = response.Variant, Items = items, Scores = scores,
-        };
-        if (!TryAccept([served]))
+            Wake();
+        }
+        else
         {
+            Interlocked.Decrement(ref _queued); // shutdown began
             Interlocked.Increment(ref _servedDropped);
         }
     }
@@ -112,7 +124,10 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// <summary>Stops accepting and writes everything queued, giving up after <see cref="ShutdownDeadline"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        _channel.Writer.TryComplete();
+        // Lines refused first, then the writer told: when it sees the close, nothing more can arrive after its last take.
+        _lines.Complete();
+        _closing = true;
+        _pending.Release();
         try
         {
             await _writer.WaitAsync(ShutdownDeadline);
@@ -130,91 +145,107 @@ public sealed class FeedbackSink : IAsyncDisposable
         }
 
         _abandon.Dispose();
+        _pending.Dispose();
     }
+
+    // The writer wakes for the first lines of a batch, then looks at the queue every PollInterval until the batch
+    // is full or a second has passed: waiting on each event instead would wake it (a thread-pool dispatch and a
+    // thread switch) once per ranked list.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<FeedbackEvent>(BatchSize);
-        ChannelReader<FeedbackEvent> reader = _channel.Reader;
-        while (await reader.WaitToReadAsync())
+        while (true)
         {
-            using (var window = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            await _pending.WaitAsync();
+            bool closing = _closing;
+            long first = Stopwatch.GetTimestamp();
+            while (!closing && Interlocked.Read(ref _queued) < BatchSize && Stopwatch.GetElapsedTime(first) < TimeSpan.FromSeconds(1))
             {
-                try
-                {
-                    while (batch.Count < BatchSize && await reader.WaitToReadAsync(window.Token))
-                    {
-                        while (batch.Count < BatchSize && reader.TryRead(out FeedbackEvent? e))
-                        {
-                            batch.Add(e);
-                        }
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    // the second is up: write what we have
-                }
+                await Task.Delay(PollInterval);
+                closing = _closing;
             }
 
-            while (batch.Count < BatchSize * 10 && reader.TryRead(out FeedbackEvent? e)) // count first: a read event is never dropped
-            {
-                batch.Add(e);
-            }
-
+            Volatile.Write(ref _signalled, 0); // lines added from here on wake the writer again
+            List<EventLines.Segment> segments = _lines.TakeAll();
             try
             {
-                await AppendWithRetryAsync(batch, _abandon.Token);
+                foreach (EventLines.Segment segment in segments)
+                {
+                    await AppendWithRetryAsync(segment, _abandon.Token);
+                }
             }
             catch (OperationCanceledException)
             {
                 return; // shutdown deadline passed; DisposeAsync reports what was left
             }
+            finally
+            {
+                segments.ForEach(_lines.Return);
+            }
 
-            batch.Clear();
+            if (closing)
+            {
+                return;
+            }
         }
     }
 
-    private async Task AppendWithRetryAsync(List<FeedbackEvent> batch, CancellationToken cancellationToken)
+    private async Task AppendWithRetryAsync(EventLines.Segment segment, CancellationToken cancellationToken)
     {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        var text = new StringBuilder();
-        foreach (FeedbackEvent e in batch)
-        {
-            text.Append(JsonSerializer.Serialize(e, CompactJson)).Append('\n');
-        }
-
-        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                DateTimeOffset now = _time.GetUtcNow();
-                AppendBlobClient blob = _container.GetAppendBlobClient($"{EventLog.DayFolder(now)}{_instance}.jsonl");
-                await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                using var stream = new MemoryStream(bytes, writable: false);
+                AppendBlobClient blob = _container.GetAppendBlobClient(BlobName(_time.GetUtcNow()));
+                if (_created != blob.Name)
+                {
+                    await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                    _created = blob.Name;
+                }
+
+                using var stream = new MemoryStream(segment.Bytes, 0, segment.Length, writable: false);
                 await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
-                Interlocked.Add(ref _written, batch.Count);
-                Interlocked.Add(ref _queued, -batch.Count);
+                _blocks++;
+                Interlocked.Add(ref _written, segment.Events);
+                Interlocked.Add(ref _queued, -segment.Events);
                 return;
             }
             catch (Azure.RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
             {
                 // Fresh storage: expected once, not a failure worth a warning.
                 await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                _created = null;
+            }
+            catch (Azure.RequestFailedException ex) when (ex.ErrorCode == "BlockCountExceedsLimit")
+            {
+                _blocks = MaxBlocksPerBlob; // storage says this blob is full: go on in the next part
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException)
             {
+                // The blob may have been deleted: create it again before the next attempt.
+                _created = null;
+
                 // The status and error code, not the message: the storage message carries the whole XML error body.
                 string reason = ex is Azure.RequestFailedException failed && failed.Status != 0 ? $"{failed.Status} {failed.ErrorCode}" : ex.GetBaseException().Message;
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
-                ServingLog.FeedbackAppendFailed(_logger, batch.Count, attempt, reason, delay);
+                ServingLog.FeedbackAppendFailed(_logger, segment.Events, attempt, reason, delay);
                 await Task.Delay(delay, cancellationToken);
             }
         }
+    }
+
+    // events/{day}/{instance}.jsonl, then {instance}-1.jsonl, -2, … as each reaches MaxBlocksPerBlob appends.
+    private string BlobName(DateTimeOffset now)
+    {
+        string day = EventLog.DayFolder(now);
+        if (day != _day || _blocks >= MaxBlocksPerBlob)
+        {
+            _part = day == _day ? _part + 1 : 0;
+            (_day, _blocks) = (day, 0);
+        }
+
+        return $"{day}{_instance}{(_part == 0 ? string.Empty : $"-{_part}")}.jsonl";
     }
 
     /// <summary>One blob per process: host name (letters, digits and '-' only), process id and a random part.</summary>
