@@ -39,8 +39,25 @@ public sealed class NeuMFTests
     {
         using var model = new NeuMF(61, 41, 16, seed: 2);
 
+        // Trained-size embeddings and non-zero biases, so the folded first layer (bias included) is really exercised.
+        using (no_grad())
+        {
+            using var generator = new Generator(7, CPU);
+            var (gmfUsers, gmfItems, mlpUsers, mlpItems) = model.Embeddings;
+            foreach (Tensor table in new[] { gmfUsers, gmfItems, mlpUsers, mlpItems })
+            {
+                table.normal_(0, 0.5, generator);
+            }
+
+            foreach (var (_, parameter) in model.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)))
+            {
+                parameter.normal_(0, 0.3, generator);
+            }
+        }
+
         var outputs = PairParity.Run(model, NeuMFExporter.Export(model), 61, 41, pairs: 100);
 
         Assert.True(PairParity.MaxDifference(outputs) <= 1e-4f);
+        Assert.True(outputs.Torch.Max() - outputs.Torch.Min() > 0.1f, "scores spread, not all near 0.5");
     }
 }

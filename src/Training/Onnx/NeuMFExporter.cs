@@ -5,8 +5,9 @@ using TorchSharp.Modules;
 namespace Recsys.Training.Onnx;
 
 /// <summary>
-/// Writes NeuMF as an ONNX graph over (user, item) pairs: the GMF product and the ReLU MLP tower, joined by the
-/// prediction layer; the output is the probability σ(logit), as a point-wise model's consumers expect.
+/// Writes NeuMF as an ONNX graph over (user, item) pairs: the GMF product and the ReLU MLP tower (its first layer
+/// folded into per-user and per-item tables), joined by the prediction layer; the output is the probability
+/// σ(logit), as a point-wise model's consumers expect.
 /// </summary>
 internal static class NeuMFExporter
 {
@@ -23,11 +24,27 @@ internal static class NeuMFExporter
         var pair = new PairGraph("neumf");
         OnnxGraphBuilder graph = pair.Graph;
         string gmf = graph.AddNode("Mul", [pair.Lookup("gmf_users", PairGraph.Values(gmfUsers), d, byUser: true), pair.Lookup("gmf_items", PairGraph.Values(gmfItems), d, byUser: false)], "gmf");
-        string h = graph.AddNode("Concat", [pair.Lookup("mlp_users", PairGraph.Values(mlpUsers), d, byUser: true), pair.Lookup("mlp_items", PairGraph.Values(mlpItems), d, byUser: false)], "mlp_in", new OnnxAttribute("axis", Int: 1));
-        int layer = 0;
-        foreach (Linear linear in model.Mlp)
+
+        // The first MLP layer is linear in the concatenated embeddings, W·[u; i] + b = W_u·u + (W_i·i + b), so each
+        // half is applied once per user and per item here and served as a table: a row lookup per candidate
+        // instead of the 2d × d product, which is most of the tower's arithmetic. The ReLU follows the sum.
+        IReadOnlyList<Linear> mlp = model.Mlp;
+        Linear first = mlp[0];
+        float[] userHalf, itemHalf;
+        using (var scope = NewDisposeScope())
+        using (no_grad())
         {
-            h = graph.AddNode("Relu", [pair.Dense(linear, h, $"mlp{layer}")], $"mlp{layer++}_relu");
+            Tensor w = first.weight!.detach();
+            userHalf = PairGraph.Values(mlpUsers.detach().matmul(w.narrow(1, 0, d).t()));
+            itemHalf = PairGraph.Values(mlpItems.detach().matmul(w.narrow(1, d, d).t()) + first.bias!.detach());
+        }
+
+        long width = first.weight!.shape[0];
+        string sum = graph.AddNode("Add", [pair.Lookup("mlp0_users", userHalf, width, byUser: true), pair.Lookup("mlp0_items", itemHalf, width, byUser: false)], "mlp0");
+        string h = graph.AddNode("Relu", [sum], "mlp0_relu");
+        for (int layer = 1; layer < mlp.Count; layer++)
+        {
+            h = graph.AddNode("Relu", [pair.Dense(mlp[layer], h, $"mlp{layer}")], $"mlp{layer}_relu");
         }
 
         string joined = graph.AddNode("Concat", [gmf, h], "joined", new OnnxAttribute("axis", Int: 1));
