@@ -8,6 +8,8 @@
 # the same storage and model, and alternates the two at each connection count, so both are measured in one run.
 # BASELINE_ENV="Serving__DynamicBatching=true ..." sets environment variables for that second server only, so two
 # host settings of one build are compared the same way (BASELINE_NAME labels its lines).
+# BASELINE_MODEL=path/to/exported/model serves that model folder to the second server instead (e.g. the bench model
+# as the baseline build exports it), so a change to an exporter is measured too.
 # Usage: bash bench/load/rank-load.sh [duration, default 15s] [connections, default "1 8 32"] [candidates, default 1000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,7 +36,12 @@ names=(this)
 pids=("$server")
 urls=("$url")
 if [ -n "${BASELINE:-}" ]; then
-  env ${BASELINE_ENV:-} dotnet "$BASELINE" serve --port $((port + 1)) --model bench --refresh-seconds 5 > "$work/baseline.log" 2>&1 &
+  baseline_model=bench
+  if [ -n "${BASELINE_MODEL:-}" ]; then
+    baseline_model=bench-baseline
+    $recsys models publish --name "$baseline_model" --from "$BASELINE_MODEL" --alias champion >/dev/null
+  fi
+  env ${BASELINE_ENV:-} dotnet "$BASELINE" serve --port $((port + 1)) --model "$baseline_model" --refresh-seconds 5 > "$work/baseline.log" 2>&1 &
   background=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$((port + 1))/api/health" >/dev/null && break; sleep 0.2; done
   names+=("${BASELINE_NAME:-baseline}")
