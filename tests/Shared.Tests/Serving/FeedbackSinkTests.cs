@@ -69,6 +69,25 @@ public sealed class FeedbackSinkTests(ServingFixture fixture) : IClassFixture<Se
         Assert.NotNull(record.Timestamp);
     }
 
+    [Fact]
+    public async Task ABatchLargerThanABlock_IsAppendedInPiecesOfWholeLines()
+    {
+        BlobContainerClient events = fixture.Storage.GetBlobContainerClient($"events-{Guid.NewGuid():N}");
+        var sink = new FeedbackSink(events) { MaxBlockBytes = 300 };
+        DateTimeOffset since = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        Assert.True(sink.TryAccept(Events(12))); // about 100 bytes a line: four or more appends
+        await sink.DisposeAsync();
+
+        Assert.Equal(12, sink.Written);
+        var (read, unreadable) = await EventLog.ReadAsync(events, since, DateTimeOffset.UtcNow.AddMinutes(1), Ct);
+        Assert.Equal(0, unreadable);
+        Assert.Equal([.. Enumerable.Range(0, 12).Select(i => $"{i}")], read.Select(e => e.ItemId));
+        Azure.Storage.Blobs.Models.BlobItem blob = Assert.Single(await events.GetBlobsAsync(cancellationToken: Ct).ToListAsync(Ct));
+        var properties = await events.GetBlobClient(blob.Name).GetPropertiesAsync(cancellationToken: Ct);
+        Assert.InRange(properties.Value.BlobCommittedBlockCount, 4, 12);
+    }
+
     private static async Task WrittenAsync(FeedbackSink sink, long count)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);

@@ -53,8 +53,6 @@ internal sealed class EventLines
         public byte[] Bytes { get; } = bytes;
 
         public int Length { get; set; }
-
-        public int Events { get; set; }
     }
 
     /// <summary>Adds one line per event, all in one segment; false (nothing added) once <see cref="Complete"/> was called.</summary>
@@ -68,7 +66,7 @@ internal sealed class EventLines
             EndLine(lines, json);
         }
 
-        return Commit(lines, events.Count);
+        return Commit(lines);
     }
 
     /// <summary>
@@ -109,7 +107,7 @@ internal sealed class EventLines
         json.WriteEndArray();
         json.WriteEndObject();
         EndLine(lines, json);
-        return Commit(lines, 1);
+        return Commit(lines);
     }
 
     private static (ArrayBufferWriter<byte> Lines, Utf8JsonWriter Json) Buffers()
@@ -126,7 +124,7 @@ internal sealed class EventLines
         lines.Advance(1);
     }
 
-    private bool Commit(ArrayBufferWriter<byte> lines, int events)
+    private bool Commit(ArrayBufferWriter<byte> lines)
     {
         ReadOnlySpan<byte> written = lines.WrittenSpan;
         lock (_gate)
@@ -145,7 +143,6 @@ internal sealed class EventLines
 
             written.CopyTo(last.Bytes.AsSpan(last.Length));
             last.Length += written.Length;
-            last.Events += events;
         }
 
         // A request that sent a large batch leaves no large buffer behind on its thread.

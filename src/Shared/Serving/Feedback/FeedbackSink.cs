@@ -63,6 +63,9 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// <summary>Appends to one blob before the next part begins; storage refuses an append blob's 50,001st block.</summary>
     internal int MaxBlocksPerBlob { get; init; } = 49_000;
 
+    /// <summary>Bytes in one append at most: 4 MiB, the block limit of every storage service version.</summary>
+    internal int MaxBlockBytes { get; init; } = 4 << 20;
+
     /// <summary>Queues all of <paramref name="events"/> or none: false when the queue is full or shutdown began.</summary>
     public bool TryAccept(IReadOnlyList<FeedbackEvent> events)
     {
@@ -193,6 +196,29 @@ public sealed class FeedbackSink : IAsyncDisposable
 
     private async Task AppendWithRetryAsync(EventLines.Segment segment, CancellationToken cancellationToken)
     {
+        for (int offset = 0, length; offset < segment.Length; offset += length)
+        {
+            length = PieceLength(segment.Bytes.AsSpan(offset, segment.Length - offset));
+            await AppendPieceWithRetryAsync(segment.Bytes, offset, length, cancellationToken);
+        }
+    }
+
+    // Whole lines up to MaxBlockBytes, the largest block every storage version takes (one feedback request of
+    // 10,000 events with long ids can pass it); a single longer line goes alone.
+    private int PieceLength(ReadOnlySpan<byte> rest)
+    {
+        if (rest.Length <= MaxBlockBytes)
+        {
+            return rest.Length;
+        }
+
+        int end = rest[..MaxBlockBytes].LastIndexOf((byte)'\n');
+        return (end >= 0 ? end : rest.IndexOf((byte)'\n')) + 1;
+    }
+
+    private async Task AppendPieceWithRetryAsync(byte[] bytes, int offset, int length, CancellationToken cancellationToken)
+    {
+        int events = bytes.AsSpan(offset, length).Count((byte)'\n');
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -204,11 +230,11 @@ public sealed class FeedbackSink : IAsyncDisposable
                     _created = blob.Name;
                 }
 
-                using var stream = new MemoryStream(segment.Bytes, 0, segment.Length, writable: false);
+                using var stream = new MemoryStream(bytes, offset, length, writable: false);
                 await blob.AppendBlockAsync(stream, cancellationToken: cancellationToken);
                 _blocks++;
-                Interlocked.Add(ref _written, segment.Events);
-                Interlocked.Add(ref _queued, -segment.Events);
+                Interlocked.Add(ref _written, events);
+                Interlocked.Add(ref _queued, -events);
                 return;
             }
             catch (Azure.RequestFailedException ex) when (ex.ErrorCode == "ContainerNotFound")
@@ -229,7 +255,7 @@ public sealed class FeedbackSink : IAsyncDisposable
                 // The status and error code, not the message: the storage message carries the whole XML error body.
                 string reason = ex is Azure.RequestFailedException failed && failed.Status != 0 ? $"{failed.Status} {failed.ErrorCode}" : ex.GetBaseException().Message;
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
-                ServingLog.FeedbackAppendFailed(_logger, segment.Events, attempt, reason, delay);
+                ServingLog.FeedbackAppendFailed(_logger, events, attempt, reason, delay);
                 await Task.Delay(delay, cancellationToken);
             }
         }
