@@ -31,7 +31,7 @@ internal static class NeuMFExporter
         IReadOnlyList<Linear> mlp = model.Mlp;
         Linear first = mlp[0];
         float[] userHalf, itemHalf;
-        using (var scope = NewDisposeScope())
+        using (NewDisposeScope())
         using (no_grad())
         {
             Tensor w = first.weight!.detach();

@@ -12,8 +12,8 @@ namespace Recsys.Serving.Feedback;
 /// Appends feedback events, as JSON lines, to append blobs <c>events/{yyyy}/{MM}/{dd}/{instance}.jsonl</c>
 /// (then <c>{instance}-1.jsonl</c>, <c>-2</c>, … as each takes <see cref="MaxBlocksPerBlob"/> appends), off the
 /// request path: a request only adds its lines (<see cref="EventLines"/>); a background writer flushes every
-/// second or every 1,000 events, and once more on shutdown. A failed append keeps its events and retries them, so nothing accepted
-/// is lost while the process lives and storage comes back before shutdown. The queue is bounded
+/// second or every 1,000 events, and once more on shutdown. A failed append keeps its events and retries them, so
+/// nothing accepted is lost while the process lives and storage comes back before shutdown. The queue is bounded
 /// (<see cref="Capacity"/>): when storage is slow or gone, requests are refused rather than memory growing; and
 /// shutdown waits at most <see cref="ShutdownDeadline"/> for the last writes, then logs what it could not write.
 /// </summary>
@@ -67,32 +67,34 @@ public sealed class FeedbackSink : IAsyncDisposable
     internal int MaxBlockBytes { get; init; } = 4 << 20;
 
     /// <summary>Queues all of <paramref name="events"/> or none: false when the queue is full or shutdown began.</summary>
-    public bool TryAccept(IReadOnlyList<FeedbackEvent> events)
+    public bool TryAccept(IReadOnlyList<FeedbackEvent> events) =>
+        Reserve(events.Count) && Added(_lines.TryAdd(events, _time.GetUtcNow()), events.Count);
+
+    // Room is reserved for the whole request first, so a refused request leaves nothing half-queued.
+    private bool Reserve(int events)
     {
-        // Room is reserved for the whole request first, so a refused request leaves nothing half-queued.
-        if (Interlocked.Add(ref _queued, events.Count) > Capacity)
+        if (Interlocked.Add(ref _queued, events) > Capacity)
         {
-            Interlocked.Add(ref _queued, -events.Count);
+            Interlocked.Add(ref _queued, -events);
             return false;
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
-        if (!_lines.TryAdd(events, now))
-        {
-            Interlocked.Add(ref _queued, -events.Count); // shutdown began
-            return false;
-        }
-
-        Wake();
         return true;
     }
 
-    private void Wake()
+    // Lines added wake the writer (once per batch); lines refused because shutdown began give their room back.
+    private bool Added(bool added, int events)
     {
-        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        if (!added)
+        {
+            Interlocked.Add(ref _queued, -events);
+        }
+        else if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
             _pending.Release();
         }
+
+        return added;
     }
 
     /// <summary>How many positions of a ranked list a served record keeps: the ones online metrics report on.</summary>
@@ -108,18 +110,8 @@ public sealed class FeedbackSink : IAsyncDisposable
     /// </summary>
     public void TryRecordServed(string? userId, Contracts.RankResponse response)
     {
-        if (Interlocked.Increment(ref _queued) > Capacity)
+        if (!(Reserve(1) && Added(_lines.TryAddServed(userId, response, ServedPositions, _time.GetUtcNow()), 1)))
         {
-            Interlocked.Decrement(ref _queued);
-            Interlocked.Increment(ref _servedDropped);
-        }
-        else if (_lines.TryAddServed(userId, response, ServedPositions, _time.GetUtcNow()))
-        {
-            Wake();
-        }
-        else
-        {
-            Interlocked.Decrement(ref _queued); // shutdown began
             Interlocked.Increment(ref _servedDropped);
         }
     }
