@@ -43,5 +43,19 @@ internal static class BenchModel
         return System.Text.Json.JsonSerializer.Serialize(request, CompactJson);
     }
 
+    /// <summary>A batch body of <paramref name="users"/> rank requests (the first users), each with the same candidates.</summary>
+    public static async Task<string> BatchBodyAsync(int users, int candidates)
+    {
+        string folder = await EnsureAsync();
+        string[] items = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Items))["id"];
+        string[] userIds = (await PreparedDatasetReader.ReadTextColumnsAsync(folder, PreparedFiles.Users))["id"];
+        Serving.Contracts.RankCandidate[] shared = [.. items.Take(candidates).Select(id => new Serving.Contracts.RankCandidate { Id = id })];
+        var request = new Serving.Contracts.BatchRankRequest
+        {
+            Requests = [.. userIds.Take(users).Select(user => new Serving.Contracts.RankRequest { UserId = user, Candidates = shared, Top = 10 })],
+        };
+        return System.Text.Json.JsonSerializer.Serialize(request, CompactJson);
+    }
+
     private static readonly System.Text.Json.JsonSerializerOptions CompactJson = new(Features.FeatureSpec.JsonOptions) { WriteIndented = false };
 }

@@ -61,6 +61,25 @@ internal static class Parts
         long allocated = Allocated(() => Api(serving.Api, body));
         (double p50, double p99, double p999, int collections) = Tail(() => Api(serving.Api, body));
 
+        // A batch of 8 users with these candidates through the API, the hot path against the general deserialiser.
+        const int BatchUsers = 8;
+        byte[] batch = System.Text.Encoding.UTF8.GetBytes(await BenchModel.BatchBodyAsync(BatchUsers, candidates));
+        var general = new RankApi(service, serving.Host, serving.Feedback, options) { HotPath = false };
+        double batchHot = Time(() => Batch(serving.Api, batch), calls: 100);
+        double batchGeneral = Time(() => Batch(general, batch), calls: 100);
+        long batchHotAllocated = Allocated(() => Batch(serving.Api, batch));
+        long batchGeneralAllocated = Allocated(() => Batch(general, batch));
+
+        // Recommend: a small body (no candidates) against scoring the whole catalogue, to see what reading it costs.
+        byte[] recommend = System.Text.Encoding.UTF8.GetBytes("{\"userId\":\"1\",\"top\":10,\"history\":[\"1\",\"2\",\"3\"]}");
+        var json = new System.Text.Json.JsonSerializerOptions(serving.Api.JsonOptions);
+        double recommendApi = Time(() =>
+        {
+            ApiResult result = serving.Api.RecommendAsync(new MemoryStream(recommend, writable: false)).GetAwaiter().GetResult();
+            result.WriteBodyAsync(Stream.Null, json, CancellationToken.None).GetAwaiter().GetResult();
+        }, calls: 100);
+        double recommendRead = Time(() => System.Text.Json.JsonSerializer.Deserialize<Serving.Contracts.RecommendRequest>(recommend, json));
+
         Console.WriteLine($"in process, {n} candidates, median µs per request over 20 rounds of 500:");
         Console.WriteLine($"  bare session run            {bare,8:0.0}");
         Console.WriteLine($"  model.Score (inputs built)  {score,8:0.0}");
@@ -69,6 +88,16 @@ internal static class Parts
         Console.WriteLine($"  bytes → bytes, the API      {api,8:0.0}   {api / bare:0.00}× the bare run (the served list queued for the event log)");
         Console.WriteLine($"  allocated per request on its thread: {allocated:N0} B");
         Console.WriteLine($"  the API, one call at a time, 20,000 calls: p50 {p50:0.0} µs, p99 {p99:0.0} µs, p99.9 {p999:0.0} µs ({collections} gen-0 collections)");
+        Console.WriteLine($"batch of {BatchUsers} × {n} candidates through the API, median µs per batch over 20 rounds of 100:");
+        Console.WriteLine($"  read from the bytes (hot path)    {batchHot,8:0.0}   {batchHotAllocated,10:N0} B allocated");
+        Console.WriteLine($"  deserialised (general path)       {batchGeneral,8:0.0}   {batchGeneralAllocated,10:N0} B allocated");
+        Console.WriteLine($"recommend over {model.ItemCount - 1:N0} items through the API: {recommendApi:0.0} µs, of which deserialising its body {recommendRead:0.00} µs");
+    }
+
+    private static void Batch(RankApi api, byte[] body)
+    {
+        ApiResult result = api.RankBatchAsync(new MemoryStream(body, writable: false)).GetAwaiter().GetResult();
+        result.WriteBodyAsync(Stream.Null, api.JsonOptions, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private static void Api(RankApi api, byte[] body)
@@ -77,9 +106,9 @@ internal static class Parts
         result.WriteBodyAsync(Stream.Null, api.JsonOptions, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static double Time(Action action)
+    private static double Time(Action action, int calls = 500)
     {
-        for (int i = 0; i < 2_000; i++)
+        for (int i = 0; i < 4 * calls; i++)
         {
             action();
         }
@@ -88,12 +117,12 @@ internal static class Parts
         for (int r = 0; r < rounds.Length; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < 500; i++)
+            for (int i = 0; i < calls; i++)
             {
                 action();
             }
 
-            rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / 500;
+            rounds[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls;
         }
 
         Array.Sort(rounds);

@@ -40,7 +40,10 @@ public sealed class RankApi
         _body = new JsonBodyReader(options);
     }
 
-    /// <summary>Whether a rank body of the usual shape takes <see cref="RankService.TryRankAsync"/>; off only to test it against the general path.</summary>
+    /// <summary>
+    /// Whether rank and batch bodies of the usual shape take <see cref="RankService.TryRankAsync"/> and
+    /// <see cref="RankService.TryRankBatchAsync"/>; off only to test them against the general path.
+    /// </summary>
     internal bool HotPath { get; init; } = true;
 
     /// <summary>Serialiser settings of every response body.</summary>
@@ -63,14 +66,15 @@ public sealed class RankApi
     public Task<ApiResult> RankBatchAsync(Stream body, CancellationToken cancellationToken = default) =>
         HandleAsync("/api/rank/batch", async () =>
         {
-            BatchRankRequest request = await _body.ReadAsync<BatchRankRequest>(body, cancellationToken);
-            BatchRankResponse response = await _rank.RankBatchAsync(request, cancellationToken);
-            for (int i = 0; i < response.Results.Count; i++)
+            using PooledBody bytes = await _body.ReadBytesAsync(body, cancellationToken);
+            using BatchBody? plain = BatchBody.TryRead(bytes.Span, _body.MaxDepth);
+            if (plain is not null && HotPath && await _rank.TryRankBatchAsync(plain, bytes.Memory, cancellationToken) is { } ranked)
             {
-                Served(request.Requests![i]?.UserId, response.Results[i]);
+                return Ok(Served(plain.Requests!, static r => r.UserId, ranked));
             }
 
-            return Ok(response);
+            BatchRankRequest request = plain?.ToRequest(bytes.Span) ?? _body.Parse<BatchRankRequest>(bytes.Span);
+            return Ok(Served(request.Requests!, static r => r?.UserId, await _rank.RankBatchAsync(request, cancellationToken)));
         });
 
     public Task<ApiResult> RecommendAsync(Stream body, CancellationToken cancellationToken = default) =>
@@ -84,6 +88,17 @@ public sealed class RankApi
     private RankResponse Served(string? userId, RankResponse response)
     {
         _feedback.TryRecordServed(userId, response);
+        return response;
+    }
+
+    /// <summary>Records each served list of a batch under the user of its entry.</summary>
+    private BatchRankResponse Served<T>(IReadOnlyList<T> entries, Func<T, string?> userId, BatchRankResponse response)
+    {
+        for (int i = 0; i < response.Results.Count; i++)
+        {
+            Served(userId(entries[i]), response.Results[i]);
+        }
+
         return response;
     }
 

@@ -71,22 +71,52 @@ internal sealed class RankBody : IDisposable
             return null;
         }
 
-        var body = new RankBody();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        RankBody? body = null;
         try
         {
-            if (body.Read(ref reader, utf8))
+            int readerStart = 0;
+            // The object must close the body: trailing content makes the reader throw, which falls back too.
+            if (reader.Read() && (body = TryReadObject(ref reader, utf8, ref readerStart)) is not null && !reader.Read())
             {
                 return body;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsNotTheUsualShape(ex))
         {
-            // malformed JSON: the general reader reports it
         }
-        catch (InvalidOperationException)
+
+        body?.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Malformed JSON, or a value of the wrong type asked for: the general reader reads the body and reports
+    /// it. Nothing else is caught.
+    /// </summary>
+    internal static bool IsNotTheUsualShape(Exception ex) => ex is JsonException or InvalidOperationException;
+
+    /// <summary>
+    /// A rank object of the usual shape, from the reader's current token (its opening brace) to its closing
+    /// brace, or null. <paramref name="readerStart"/> is where the reader's span starts in <paramref name="utf8"/>:
+    /// a scanned candidate list resumes the reader after it, so the value moves, and a batch passes it from one
+    /// entry to the next.
+    /// </summary>
+    internal static RankBody? TryReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref int readerStart)
+    {
+        var body = new RankBody { _base = readerStart };
+        try
         {
-            // a value of the wrong type asked for: likewise
+            if (body.Read(ref reader, utf8))
+            {
+                readerStart = body._base;
+                return body;
+            }
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
         }
 
         body.Dispose();
@@ -122,7 +152,7 @@ internal sealed class RankBody : IDisposable
 
     private bool Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
@@ -191,8 +221,7 @@ internal sealed class RankBody : IDisposable
             }
         }
 
-        // The object must close the body: trailing content makes the reader throw, which falls back too.
-        return reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        return reader.TokenType == JsonTokenType.EndObject;
     }
 
     private static bool TryInt(ref Utf8JsonReader reader, out int? value)
@@ -212,7 +241,7 @@ internal sealed class RankBody : IDisposable
         return reader.TokenType == JsonTokenType.Null;
     }
 
-    private static bool TryString(ref Utf8JsonReader reader, out string? value)
+    internal static bool TryString(ref Utf8JsonReader reader, out string? value)
     {
         value = null;
         if (!reader.Read())

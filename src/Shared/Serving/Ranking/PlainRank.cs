@@ -31,6 +31,89 @@ public sealed partial class RankService
         return lease.Model.TextDimensions > 0 ? null : await RankAsync(body, utf8, lease, started, cancellationToken);
     }
 
+    /// <summary>
+    /// The hot path of <c>POST /api/rank/batch</c>: every entry as <see cref="TryRankAsync"/> takes it, all for one
+    /// model (no profile), scored in one session run. Null, with nothing done, when the batch needs more (the
+    /// caller then takes <see cref="RankBatchAsync"/>); checks run in the general path's order.
+    /// </summary>
+    internal async Task<BatchRankResponse?> TryRankBatchAsync(BatchBody batch, ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        if (batch.Profile is not null || batch.Requests is not { Count: > 0 } requests || requests.Count > _options.MaxBatchUsers)
+        {
+            return null;
+        }
+
+        string? model = requests[0].Model ?? batch.Model;
+        string? alias = requests[0].Alias;
+        long total = 0;
+        foreach (RankBody entry in requests)
+        {
+            if (entry.Profile is not null || entry.Diversity != 0 || (entry.Model ?? batch.Model) != model || entry.Alias != alias || !CandidatesPass(entry, utf8.Span))
+            {
+                return null;
+            }
+
+            total += entry.CandidateCount;
+        }
+
+        for (int r = 0; r < requests.Count; r++)
+        {
+            RankBody entry = requests[r];
+            _validator.CheckCommon(entry.Model, entry.Alias, entry.UserId, entry.History, entry.Exclude, entry.Top, entry.Diversity, $"requests[{r}].");
+        }
+
+        if (total > (long)_options.MaxCandidates * 4)
+        {
+            return null;
+        }
+
+        using Activity? span = StartSpan("rank-batch", requests.Count, (int)total, "none");
+        using ModelLease lease = await _host.AcquireAsync(model ?? _options.DefaultModel, alias ?? _options.DefaultAlias, cancellationToken);
+        span?.SetTag(RecsysTracing.Tags.Model, lease.Model.Name).SetTag(RecsysTracing.Tags.Version, lease.Model.Version);
+        return lease.Model.TextDimensions > 0 ? null : RankBatch(requests, utf8, lease, (int)total, started, cancellationToken);
+    }
+
+    private static BatchRankResponse RankBatch(IReadOnlyList<RankBody> requests, ReadOnlyMemory<byte> utf8, ModelLease lease, int total, long started, CancellationToken cancellationToken)
+    {
+        ScoringModel model = lease.Model;
+        int[] items = ArrayPool<int>.Shared.Rent(total);
+        float[] scores = ArrayPool<float>.Shared.Rent(total);
+        try
+        {
+            var queries = new ScoringQuery[requests.Count];
+            int offset = 0;
+            for (int r = 0; r < requests.Count; r++)
+            {
+                RankBody entry = requests[r];
+                int n = entry.CandidateCount;
+                Resolve(entry, utf8.Span, model, items.AsSpan(offset, n));
+                DuplicateCheck.Throw(items.AsSpan(offset, n), model.ItemCount, i => entry.IdString(utf8.Span, i)!, requests.Count > 1 ? $"requests[{r}]." : "");
+                queries[r] = new ScoringQuery(model.UserIndex(entry.UserId), Indices(model, entry.History), items.AsMemory(offset, n));
+                offset += n;
+            }
+
+            model.Score(queries, scores.AsSpan(0, total), cancellationToken);
+            var results = new RankResponse[requests.Count];
+            offset = 0;
+            for (int r = 0; r < requests.Count; r++)
+            {
+                RankedItem[] result = Best(requests[r], utf8, model, items, scores, offset);
+                offset += requests[r].CandidateCount;
+                double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                ServingMetrics.Served("rank-batch", model, took);
+                results[r] = new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+            }
+
+            return new BatchRankResponse(results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
     private static async Task<RankResponse> RankAsync(RankBody body, ReadOnlyMemory<byte> utf8, ModelLease lease, long started, CancellationToken cancellationToken)
     {
         ScoringModel model = lease.Model;
@@ -42,7 +125,7 @@ public sealed partial class RankService
             Resolve(body, utf8.Span, model, items.AsSpan(0, n));
             DuplicateCheck.Throw(items.AsSpan(0, n), model.ItemCount, i => body.IdString(utf8.Span, i)!);
             await model.ScoreAsync(new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(0, n)), scores.AsMemory(0, n), cancellationToken);
-            RankedItem[] result = Best(body, utf8, model, items, scores);
+            RankedItem[] result = Best(body, utf8, model, items, scores, offset: 0);
             double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ServingMetrics.Served("rank", model, took);
             return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
@@ -62,8 +145,11 @@ public sealed partial class RankService
         }
     }
 
-    /// <summary>The best <c>top</c> candidates, less the general path's exclusions (the exclude list, and the history unless excludeSeen is false), matched by item index.</summary>
-    private static RankedItem[] Best(RankBody body, ReadOnlyMemory<byte> utf8, ScoringModel model, int[] items, float[] scores)
+    /// <summary>
+    /// The best <c>top</c> candidates, less the general path's exclusions (the exclude list, and the history unless
+    /// excludeSeen is false), matched by item index; the body's items and scores start at <paramref name="offset"/>.
+    /// </summary>
+    private static RankedItem[] Best(RankBody body, ReadOnlyMemory<byte> utf8, ScoringModel model, int[] items, float[] scores, int offset)
     {
         int n = body.CandidateCount;
         bool[]? excluded = null;
@@ -89,15 +175,16 @@ public sealed partial class RankService
             }
 
             bool[]? marks = excluded;
-            Func<int, bool> keep = marks is null ? static _ => true : p => items[p] > 0
-                ? !marks[items[p]]
+            Func<int, bool> keep = marks is null ? static _ => true : p => items[offset + p] > 0
+                ? !marks[items[offset + p]]
                 : excludedUnknown is null || !excludedUnknown.Contains(body.IdString(utf8.Span, p)!);
-            int[] chosen = TopPositions.Best<float>(scores.AsSpan(0, n), default, body.Top ?? n, keep);
+            int[] chosen = TopPositions.Best<float>(scores.AsSpan(offset, n), default, body.Top ?? n, keep);
             var result = new RankedItem[chosen.Length];
             for (int i = 0; i < chosen.Length; i++)
             {
                 int p = chosen[i];
-                result[i] = new RankedItem(items[p] > 0 ? model.ItemId(items[p]) : body.IdString(utf8.Span, p)!, scores[p]);
+                int item = items[offset + p];
+                result[i] = new RankedItem(item > 0 ? model.ItemId(item) : body.IdString(utf8.Span, p)!, scores[offset + p]);
             }
 
             return result;
