@@ -19,17 +19,20 @@ internal static class TopPositions
         int size = 0;
         for (int p = 0; p < scores.Length; p++)
         {
-            if (!keep(p))
+            // The score is compared first and keep asked only of a position that would enter the heap: most are
+            // worse than the heap's worst, and keep (a filter, without side effects) costs a delegate call.
+            bool full = size == heap.Length;
+            if ((full && (heap.Length == 0 || !order.Better(p, heap[0]))) || !keep(p))
             {
                 continue;
             }
 
-            if (size < heap.Length)
+            if (!full)
             {
                 heap[size] = p;
                 order.SiftUp(heap, size++);
             }
-            else if (heap.Length > 0 && order.Better(p, heap[0]))
+            else
             {
                 heap[0] = p;
                 order.SiftDown(heap, 0, size);
