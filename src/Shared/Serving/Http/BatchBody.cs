@@ -88,7 +88,7 @@ internal sealed class BatchBody : IDisposable
             bool ok;
             if (reader.ValueTextEquals("requests"u8))
             {
-                ok = Requests is null && _requests.Count == 0 && TryRequests(ref reader, utf8, ref readerStart);
+                ok = Requests is null && TryRequests(ref reader, utf8, ref readerStart);
             }
             else if (reader.ValueTextEquals("model"u8))
             {

@@ -313,7 +313,7 @@ internal sealed class RankBody : IDisposable
         {
             if (read == _starts.Length)
             {
-                Grow();
+                EnsureCapacity(_starts.Length * 2);
             }
 
             _lengths[read] = NullId;
@@ -347,7 +347,7 @@ internal sealed class RankBody : IDisposable
         int count = 0;
         // Room for every element the rest of the body could hold ({"id":""} and a comma: 10 bytes), up to 4,096,
         // taken once instead of doubling from 64.
-        Reserve(Math.Min((utf8.Length - at) / 10 + 1, 4_096));
+        EnsureCapacity(Math.Min((utf8.Length - at) / 10 + 1, 4_096));
         int p = SkipSpace(utf8, at);
         if (p < utf8.Length && utf8[p] == (byte)']')
         {
@@ -399,7 +399,7 @@ internal sealed class RankBody : IDisposable
 
             if (count == _starts.Length)
             {
-                Grow();
+                EnsureCapacity(_starts.Length * 2);
             }
 
             (_starts[count], _lengths[count]) = (start, length);
@@ -472,21 +472,16 @@ internal sealed class RankBody : IDisposable
         return true;
     }
 
-    private void Reserve(int capacity)
+    /// <summary>Room for at least <paramref name="capacity"/> ids, keeping those read so far.</summary>
+    private void EnsureCapacity(int capacity)
     {
-        if (capacity > _starts.Length)
+        if (capacity <= _starts.Length)
         {
-            ArrayPool<int>.Shared.Return(_starts);
-            ArrayPool<int>.Shared.Return(_lengths);
-            _starts = ArrayPool<int>.Shared.Rent(capacity);
-            _lengths = ArrayPool<int>.Shared.Rent(capacity);
+            return;
         }
-    }
 
-    private void Grow()
-    {
-        int[] starts = ArrayPool<int>.Shared.Rent(_starts.Length * 2);
-        int[] lengths = ArrayPool<int>.Shared.Rent(_starts.Length * 2);
+        int[] starts = ArrayPool<int>.Shared.Rent(capacity);
+        int[] lengths = ArrayPool<int>.Shared.Rent(capacity);
         _starts.CopyTo(starts, 0);
         _lengths.CopyTo(lengths, 0);
         ArrayPool<int>.Shared.Return(_starts);

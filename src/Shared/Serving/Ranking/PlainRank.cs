@@ -85,12 +85,8 @@ public sealed partial class RankService
             int offset = 0;
             for (int r = 0; r < requests.Count; r++)
             {
-                RankBody entry = requests[r];
-                int n = entry.CandidateCount;
-                Resolve(entry, utf8.Span, model, items.AsSpan(offset, n));
-                DuplicateCheck.Throw(items.AsSpan(offset, n), model.ItemCount, i => entry.IdString(utf8.Span, i)!, requests.Count > 1 ? $"requests[{r}]." : "");
-                queries[r] = new ScoringQuery(model.UserIndex(entry.UserId), Indices(model, entry.History), items.AsMemory(offset, n));
-                offset += n;
+                queries[r] = Query(requests[r], utf8, model, items, offset, requests.Count > 1 ? $"requests[{r}]." : "");
+                offset += requests[r].CandidateCount;
             }
 
             model.Score(queries, scores.AsSpan(0, total), cancellationToken);
@@ -98,11 +94,8 @@ public sealed partial class RankService
             offset = 0;
             for (int r = 0; r < requests.Count; r++)
             {
-                RankedItem[] result = Best(requests[r], utf8, model, items, scores, offset);
+                results[r] = Respond(requests[r], utf8, lease, items, scores, offset, "rank-batch", started);
                 offset += requests[r].CandidateCount;
-                double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                ServingMetrics.Served("rank-batch", model, took);
-                results[r] = new RankResponse(model.Name, model.Version, lease.Alias, result, took);
             }
 
             return new BatchRankResponse(results, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -122,19 +115,36 @@ public sealed partial class RankService
         float[] scores = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            Resolve(body, utf8.Span, model, items.AsSpan(0, n));
-            DuplicateCheck.Throw(items.AsSpan(0, n), model.ItemCount, i => body.IdString(utf8.Span, i)!);
-            await model.ScoreAsync(new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(0, n)), scores.AsMemory(0, n), cancellationToken);
-            RankedItem[] result = Best(body, utf8, model, items, scores, offset: 0);
-            double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            ServingMetrics.Served("rank", model, took);
-            return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
+            await model.ScoreAsync(Query(body, utf8, model, items, offset: 0, at: ""), scores.AsMemory(0, n), cancellationToken);
+            return Respond(body, utf8, lease, items, scores, offset: 0, "rank", started);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(items);
             ArrayPool<float>.Shared.Return(scores);
         }
+    }
+
+    /// <summary>
+    /// The body's candidates resolved into <paramref name="items"/> from <paramref name="offset"/>, checked for
+    /// repeats (problems prefixed by <paramref name="at"/>), and the query that scores them.
+    /// </summary>
+    private static ScoringQuery Query(RankBody body, ReadOnlyMemory<byte> utf8, ScoringModel model, int[] items, int offset, string at)
+    {
+        int n = body.CandidateCount;
+        Resolve(body, utf8.Span, model, items.AsSpan(offset, n));
+        DuplicateCheck.Throw(items.AsSpan(offset, n), model.ItemCount, i => body.IdString(utf8.Span, i)!, at);
+        return new ScoringQuery(model.UserIndex(body.UserId), Indices(model, body.History), items.AsMemory(offset, n));
+    }
+
+    /// <summary>The body's response from its scores (from <paramref name="offset"/>), counted under <paramref name="route"/>.</summary>
+    private static RankResponse Respond(RankBody body, ReadOnlyMemory<byte> utf8, ModelLease lease, int[] items, float[] scores, int offset, string route, long started)
+    {
+        ScoringModel model = lease.Model;
+        RankedItem[] result = Best(body, utf8, model, items, scores, offset);
+        double took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        ServingMetrics.Served(route, model, took);
+        return new RankResponse(model.Name, model.Version, lease.Alias, result, took);
     }
 
     private static void Resolve(RankBody body, ReadOnlySpan<byte> utf8, ScoringModel model, Span<int> items)
