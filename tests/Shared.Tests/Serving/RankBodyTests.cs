@@ -91,6 +91,51 @@ public sealed class RankBodyTests
         Assert.InRange(fastCount, 200, 1_900); // both paths are exercised
     }
 
+    /// <summary>
+    /// Long candidate lists: every id as the general reader reads it, the canonical decimals of up to 7 digits as
+    /// numbers read a word at a time, and the longest plain id.
+    /// </summary>
+    [Fact]
+    public void LongCandidateLists_ReadWordByWord_AsTheGeneralReaderReadsThem()
+    {
+        var random = new Random(5);
+        string[] ids = ["0", "7", "10", "1682", "9999999", "12345678", "123456789", "07", "12a", "a", "tt0114709", "", " x", "é", "1é", "💥", "a\\b", "1\\u0041", "\\\"", "x\\n"];
+        int plainLists = 0;
+        for (int n = 0; n < 500; n++)
+        {
+            string[] chosen = [.. Enumerable.Range(0, random.Next(1, 20)).Select(_ => ids[random.Next(ids.Length)])];
+            string separator = random.Next(8) == 0 ? ", " : ",";
+            bool escapes = chosen.Any(id => id.Contains('\\'));
+            string body = $"{{\"candidates\":[{string.Join(separator, chosen.Select(id => $"{{\"id\":\"{id}\"}}"))}],\"top\":3}}";
+            byte[] utf8 = Encoding.UTF8.GetBytes(body);
+            using RankBody? read = RankBody.TryRead(utf8, 64);
+
+            Assert.NotNull(read);
+            Assert.Equal(General(body), JsonSerializer.Serialize(read.ToRequest(utf8), Options));
+            string?[] texts = [.. Enumerable.Range(0, read.CandidateCount).Select(i => read.IdString(utf8, i))];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                bool numeric = read.TryNumber(utf8, i, out int number);
+                Assert.Equal(numeric, number >= 0);
+                Assert.True(number == -1 || number.ToString(System.Globalization.CultureInfo.InvariantCulture) == texts[i], $"{texts[i]} read as {number}");
+                if (texts[i] is "0" or "7" or "10" or "1682" or "9999999" && i < texts.Length - 1) // not the last: the body has room for a word
+                {
+                    Assert.Equal(int.Parse(texts[i]!, System.Globalization.CultureInfo.InvariantCulture), number); // a word was there to read
+                }
+            }
+
+            bool plain = texts.All(t => t is { Length: > 0 } && t[0] is > ' ' and < (char)0x80) && !escapes;
+            if (plain)
+            {
+                plainLists++;
+            }
+
+            Assert.Equal(plain ? texts.Max(t => Encoding.UTF8.GetByteCount(t!)) : -1, read.PlainIdBytes);
+        }
+
+        Assert.InRange(plainLists, 20, 480); // both kinds of list are exercised
+    }
+
     [Fact]
     public void AnIdThatIsNotUTF8_IsLeftToTheGeneralReader() =>
         Assert.Null(TryRead([.. "{\"candidates\":[{\"id\":\""u8, 0xC3, 0x28, .. "\"}]}"u8], 64));

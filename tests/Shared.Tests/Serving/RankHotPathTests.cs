@@ -116,13 +116,13 @@ public sealed class RankHotPathTests(ServingFixture fixture) : IClassFixture<Ser
     }
 
     /// <summary>
-    /// A random rank object: known ids 1–6 (scores rise with the index), unknown ids (which tie), ids with escapes
+    /// A random rank object: known ids 1–6 (scores rise with the index), unknown ids (which tie; numbers among them), ids with escapes
     /// (one of them is "1"), non-ASCII, blank, too long and null ids, and repeats; the other fields sometimes, in
     /// any order. A model is named in one of <paramref name="modelShare"/> objects.
     /// </summary>
     private static string RandomRankObject(Random random, int modelShare = 2)
     {
-        string[] ids = ["\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"5\"", "\"6\"", "\"7\"", "\"x\"", "\"é\"", "\"\\u0031\"", "\"a\\u00e9\"", "\"\"", "\" \"", $"\"{new string('y', 21)}\"", $"\"{new string('é', 15)}\"", "null"];
+        string[] ids = ["\"1\"", "\"2\"", "\"3\"", "\"4\"", "\"5\"", "\"6\"", "\"7\"", "\"01\"", "\"0\"", "\"1234567\"", "\"12345678\"", "\"x\"", "\"é\"", "\"\\u0031\"", "\"a\\u00e9\"", "\"\"", "\" \"", $"\"{new string('y', 21)}\"", $"\"{new string('é', 15)}\"", "null"];
         string[] listIds = ["\"1\"", "\"3\"", "\"6\"", "\"x\"", "\"é\""];
         var fields = new List<string>();
         string[] candidates = random.Next(12) == 0 ? [.. Enumerable.Repeat(ids[0], 13)] : random.GetItems(ids[..6], 6).Distinct().Take(random.Next(0, 7)).ToArray();

@@ -73,6 +73,56 @@ public sealed class ScoringModelCancellationTests(ServingFixture fixture) : ICla
         Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], after);
     }
 
+    /// <summary>
+    /// A thread keeps its bound inputs and run options from run to run; a run terminated mid-way must not leave those
+    /// options terminated for the thread's next run of the same size.
+    /// </summary>
+    [Fact]
+    public async Task AThreadWhoseRunWasTerminated_ScoresItsNextRunInFull()
+    {
+        using ScoringModel model = await LoadAsync();
+        int[] candidates = [1, 2, 3, 4, 5, 6];
+        ScoringQuery[] big = [.. Enumerable.Range(0, 20_000).Select(_ => new ScoringQuery(model.UserIndex("1"), ReadOnlyMemory<int>.Empty, candidates))];
+        float[] scores = new float[big.Length * candidates.Length];
+        bool terminated = false;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                // A token can fire between two runs, which terminates none; try until one fires inside a run.
+                for (int attempt = 0; attempt < 50 && !terminated; attempt++)
+                {
+                    using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+                    try
+                    {
+                        while (true)
+                        {
+                            model.Score(big, scores, cancelled.Token);
+                        }
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        terminated = ex.InnerException is Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
+                    }
+                }
+
+                Array.Clear(scores);
+                model.Score(big, scores);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.Null(failure);
+        Assert.True(terminated, "no cancellation landed inside a run");
+        Assert.Equal([.. Enumerable.Range(0, big.Length).SelectMany(_ => new[] { 1f, 2f, 3f, 4f, 5f, 6f })], scores);
+    }
+
     [Fact]
     public async Task ARankRequest_WhoseCallerHasGone_IsCancelled_NotScored()
     {

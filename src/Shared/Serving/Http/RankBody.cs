@@ -19,6 +19,9 @@ internal sealed class RankBody : IDisposable
 {
     private const int NullId = -1;
 
+    // `{"id":"` as a little-endian word's first seven bytes: how a compact candidate starts.
+    private const ulong CompactHead = 0x0022_3A22_6469_227B;
+
     private int[] _starts = ArrayPool<int>.Shared.Rent(64);
     private int[] _lengths = ArrayPool<int>.Shared.Rent(64);
     private string?[]? _escaped; // an id written with escapes, unescaped; rare
@@ -48,6 +51,27 @@ internal sealed class RankBody : IDisposable
 
     /// <summary>Candidates given, or −1 when <c>candidates</c> was absent or null.</summary>
     public int CandidateCount { get; private set; } = -1;
+
+    /// <summary>
+    /// The most bytes of any candidate id when every id is plain (not null, not escaped, ASCII in its first byte,
+    /// which is visible); −1 when some id is not, or the list was not scanned. With it a caller checks the ids' rules
+    /// once instead of id by id.
+    /// </summary>
+    public int PlainIdBytes { get; private set; } = -1;
+
+    /// <summary>
+    /// Candidate <paramref name="i"/>'s id as a number, when it is a canonical decimal of 1 to 7 digits that the body
+    /// has room to read as one word (see <see cref="IdWord"/>); false leaves the id to its bytes.
+    /// </summary>
+    public bool TryNumber(ReadOnlySpan<byte> utf8, int i, out int number)
+    {
+        int start = _starts[i];
+        int length = _lengths[i];
+        number = BitConverter.IsLittleEndian && length is >= 1 and <= 7 && start <= utf8.Length - 8 && _escaped?[i] is null
+            ? IdWord.Decimal(IdWord.Read(utf8, start), length)
+            : -1;
+        return number >= 0;
+    }
 
     /// <summary>Candidate <paramref name="i"/>'s id as UTF-8 (empty for a null id; see <see cref="IsEscaped"/>).</summary>
     public ReadOnlySpan<byte> IdBytes(ReadOnlySpan<byte> utf8, int i) => _lengths[i] == NullId ? default : utf8.Slice(_starts[i], _lengths[i]);
@@ -284,6 +308,7 @@ internal sealed class RankBody : IDisposable
     private bool TryCandidates(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8)
     {
         CandidateCount = -1;
+        PlainIdBytes = -1;
         _escaped = null;
         if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.Null))
         {
@@ -351,14 +376,20 @@ internal sealed class RankBody : IDisposable
         int p = SkipSpace(utf8, at);
         if (p < utf8.Length && utf8[p] == (byte)']')
         {
+            PlainIdBytes = 0;
             return (0, p);
         }
 
+        int longest = 0;
+        bool plain = true;
         while (true)
         {
-            // The compact form first ({"id":" with no whitespace), as serialisers write it; then JSON's whitespace anywhere.
+            // The compact form first ({"id":" with no whitespace), as serialisers write it, compared as one word
+            // where the body has eight bytes left; then JSON's whitespace anywhere.
             int start;
-            if (utf8.Length - p >= 7 && utf8.Slice(p, 7).SequenceEqual("{\"id\":\""u8))
+            if (BitConverter.IsLittleEndian && utf8.Length - p >= 8
+                ? (IdWord.Read(utf8, p) & 0x00FF_FFFF_FFFF_FFFF) == CompactHead
+                : utf8.Length - p >= 7 && utf8.Slice(p, 7).SequenceEqual("{\"id\":\""u8))
             {
                 start = p + 7;
             }
@@ -373,7 +404,8 @@ internal sealed class RankBody : IDisposable
             }
 
             // The id runs to the next quote, with no escape or control character (UTF-8 was checked for the whole
-            // body). One plain pass: ids are a few bytes, shorter than a vectorised search needs to pay off.
+            // body). One plain pass: ids are a few bytes, where its branches, predicted, beat any word-at-a-time test
+            // (whose every step would wait on the one before).
             int end = start;
             while (end < utf8.Length && utf8[end] is not ((byte)'"' or (byte)'\\') and >= 0x20)
             {
@@ -386,6 +418,9 @@ internal sealed class RankBody : IDisposable
             }
 
             int length = end - start;
+
+            longest = Math.Max(longest, length);
+            plain = plain && length > 0 && utf8[start] is > 0x20 and < 0x80;
 
             p = start + length + 1;
             if (utf8.Length - p >= 2 && utf8[p] == (byte)'}' && utf8[p + 1] is (byte)',' or (byte)']')
@@ -406,6 +441,7 @@ internal sealed class RankBody : IDisposable
             count++;
             if (utf8[p] == (byte)']')
             {
+                PlainIdBytes = plain ? longest : -1;
                 return (count, p);
             }
 
@@ -472,6 +508,14 @@ internal sealed class RankBody : IDisposable
         return true;
     }
 
+    private static int[] Grown(int[] array, int capacity)
+    {
+        int[] grown = ArrayPool<int>.Shared.Rent(capacity);
+        array.CopyTo(grown, 0);
+        ArrayPool<int>.Shared.Return(array);
+        return grown;
+    }
+
     /// <summary>Room for at least <paramref name="capacity"/> ids, keeping those read so far.</summary>
     private void EnsureCapacity(int capacity)
     {
@@ -480,13 +524,8 @@ internal sealed class RankBody : IDisposable
             return;
         }
 
-        int[] starts = ArrayPool<int>.Shared.Rent(capacity);
-        int[] lengths = ArrayPool<int>.Shared.Rent(capacity);
-        _starts.CopyTo(starts, 0);
-        _lengths.CopyTo(lengths, 0);
-        ArrayPool<int>.Shared.Return(_starts);
-        ArrayPool<int>.Shared.Return(_lengths);
-        (_starts, _lengths) = (starts, lengths);
+        _starts = Grown(_starts, capacity);
+        _lengths = Grown(_lengths, capacity);
         if (_escaped is not null)
         {
             Array.Resize(ref _escaped, _starts.Length);

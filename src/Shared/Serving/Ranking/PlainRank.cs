@@ -151,7 +151,9 @@ public sealed partial class RankService
     {
         for (int i = 0; i < items.Length; i++)
         {
-            items[i] = body.IsEscaped(i) ? model.ItemIndex(body.IdString(utf8, i)!) : model.ItemIndex(body.IdBytes(utf8, i));
+            items[i] = body.TryNumber(utf8, i, out int number) && model.TryItemIndex(number, out int index) ? index
+                : body.IsEscaped(i) ? model.ItemIndex(body.IdString(utf8, i)!)
+                : model.ItemIndex(body.IdBytes(utf8, i));
         }
     }
 
@@ -217,6 +219,11 @@ public sealed partial class RankService
         if (body.CandidateCount < 1 || body.CandidateCount > _options.MaxCandidates)
         {
             return false;
+        }
+
+        if (body.PlainIdBytes is >= 0 and var longest && longest <= _options.MaxIdLength)
+        {
+            return true; // what the loop below finds id by id, known from the scan
         }
 
         for (int i = 0; i < body.CandidateCount; i++)

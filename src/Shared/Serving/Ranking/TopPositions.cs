@@ -17,12 +17,13 @@ internal static class TopPositions
         var order = new Order<T>(scores, tieBreak);
         int[] heap = new int[Math.Min(count, scores.Length)];
         int size = 0;
+        T worst = default!; // the heap root's score once the heap is full, so most positions are turned away by one comparison
         for (int p = 0; p < scores.Length; p++)
         {
             // The score is compared first and keep asked only of a position that would enter the heap: most are
             // worse than the heap's worst, and keep (a filter, without side effects) costs a delegate call.
             bool full = size == heap.Length;
-            if ((full && (heap.Length == 0 || !order.Better(p, heap[0]))) || !keep(p))
+            if ((full && (heap.Length == 0 || scores[p].CompareTo(worst) < 0 || !order.Better(p, heap[0]))) || !keep(p))
             {
                 continue;
             }
@@ -36,6 +37,11 @@ internal static class TopPositions
             {
                 heap[0] = p;
                 order.SiftDown(heap, 0, size);
+            }
+
+            if (size == heap.Length)
+            {
+                worst = scores[heap[0]];
             }
         }
 

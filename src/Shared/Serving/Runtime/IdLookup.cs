@@ -78,6 +78,16 @@ internal sealed class IdLookup
         return _spans.TryGetValue(chars[..length], out int index) ? index : 0;
     }
 
+    /// <summary>
+    /// Whether ids are looked up as numbers; then <paramref name="index"/> is that of the id spelled as
+    /// <paramref name="value"/> in canonical decimal (0 when the vocabulary does not have it).
+    /// </summary>
+    public bool TryIndexOf(int value, out int index)
+    {
+        index = _dense is not null ? Dense(value) : 0;
+        return _dense is not null;
+    }
+
     private const int MaxStackChars = 512;
 
     /// <summary>The index of a parsed canonical value (−1: not one), or 0.</summary>

@@ -20,6 +20,7 @@ public sealed class ScoringModel : IDisposable
     private readonly int _itemCount;
     private readonly int _historyLength;
     private readonly int _padIndex;
+    private readonly PairBindings? _pairs;
 
     private ScoringModel(ModelPackage package, InferenceSession session, ExecutionProvider provider)
     {
@@ -42,6 +43,7 @@ public sealed class ScoringModel : IDisposable
             _ => [manifest.Inputs[0].Name],
         };
         TextDimensions = Layout == InputLayout.PairsWithText ? TextWidth(manifest) : 0;
+        _pairs = Layout == InputLayout.Pairs ? new PairBindings(session, InputLayouts.UserInput, InputLayouts.ItemInput, manifest.Outputs[0].Name) : null;
         _outputNames = [manifest.Outputs[0].Name];
         _historyLength = Layout == InputLayout.Sequence ? SequenceLength(manifest) : 0;
         _padIndex = manifest.Features.History.PadIndex;
@@ -106,6 +108,17 @@ public sealed class ScoringModel : IDisposable
 
     /// <summary>The same, from the id's UTF-8 bytes (valid UTF-8, as a request body holds them), with no string made.</summary>
     public int ItemIndex(ReadOnlySpan<byte> utf8) => _items.IndexOf(utf8) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
+
+    /// <summary>
+    /// Whether item ids are looked up as numbers; then <paramref name="index"/> is that of the id spelled as
+    /// <paramref name="value"/> in canonical decimal (the unknown index when the model never saw it).
+    /// </summary>
+    public bool TryItemIndex(int value, out int index)
+    {
+        bool numeric = _items.TryIndexOf(value, out index);
+        index = index > 0 ? index : Manifest.Features.Items.UnknownIndex;
+        return numeric;
+    }
 
     public int UserIndex(string? id) => id is not null && _users.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Users.UnknownIndex;
 
@@ -201,27 +214,17 @@ public sealed class ScoringModel : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _pairs?.Dispose();
+        _session.Dispose();
+    }
 
-    /// <summary>
-    /// One session run with options of its own: the token's cancellation sets their terminate flag, which ends this
-    /// run only (options shared between calls would end every run in flight, and stay terminated).
-    /// </summary>
+    /// <summary>One session run with options of its own, ended by <paramref name="cancellationToken"/> (see <see cref="TerminableRun"/>).</summary>
     private void Run(IReadOnlyCollection<OrtValue> inputs, OrtValue output, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         using var options = new RunOptions();
-        using CancellationTokenRegistration terminate = cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(static o => ((RunOptions)o!).Terminate = true, options)
-            : default;
-        try
-        {
-            _session.Run(options, _inputNames, inputs, _outputNames, [output]);
-        }
-        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
-        }
+        TerminableRun.Run(_session, options, _inputNames, inputs, _outputNames, [output], cancellationToken);
     }
 
     private void ScorePairs(ReadOnlySpan<ScoringQuery> queries, Span<float> scores, CancellationToken cancellationToken)
@@ -232,53 +235,45 @@ public sealed class ScoringModel : IDisposable
             total += query.Candidates.Length;
         }
 
+        if (_pairs is not null)
+        {
+            PairBindings.Binding binding = _pairs.For(total);
+            FillPairs(queries, binding.Users, binding.Items);
+            binding.Run(cancellationToken);
+            binding.Scores.AsSpan(0, total).CopyTo(scores);
+            return;
+        }
+
         long[] users = ArrayPool<long>.Shared.Rent(total);
         long[] items = ArrayPool<long>.Shared.Rent(total);
         float[] output = ArrayPool<float>.Shared.Rent(total);
         int width = TextDimensions;
-        float[] text = ArrayPool<float>.Shared.Rent(Math.Max(1, total * width));
+        float[] text = ArrayPool<float>.Shared.Rent(total * width);
         try
         {
+            FillPairs(queries, users, items);
             int offset = 0;
             foreach (ScoringQuery query in queries)
             {
-                ReadOnlySpan<int> candidates = query.Candidates.Span;
-                users.AsSpan(offset, candidates.Length).Fill(query.User);
-                for (int i = 0; i < candidates.Length; i++)
+                Span<float> rows = text.AsSpan(offset * width, query.Candidates.Length * width);
+                if (query.CandidateText.Length == rows.Length)
                 {
-                    items[offset + i] = candidates[i];
+                    query.CandidateText.Span.CopyTo(rows);
+                }
+                else
+                {
+                    rows.Clear();
                 }
 
-                if (width > 0)
-                {
-                    Span<float> rows = text.AsSpan(offset * width, candidates.Length * width);
-                    if (query.CandidateText.Length == rows.Length)
-                    {
-                        query.CandidateText.Span.CopyTo(rows);
-                    }
-                    else
-                    {
-                        rows.Clear();
-                    }
-                }
-
-                offset += candidates.Length;
+                offset += query.Candidates.Length;
             }
 
             long[] shape = [total];
             using OrtValue user = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, users.AsMemory(0, total), shape);
             using OrtValue item = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, items.AsMemory(0, total), shape);
             using OrtValue score = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, total), shape);
-            if (width > 0)
-            {
-                using OrtValue vectors = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, text.AsMemory(0, total * width), [total, width]);
-                Run([user, item, vectors], score, cancellationToken);
-            }
-            else
-            {
-                Run([user, item], score, cancellationToken);
-            }
-
+            using OrtValue vectors = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, text.AsMemory(0, total * width), [total, width]);
+            Run([user, item, vectors], score, cancellationToken);
             output.AsSpan(0, total).CopyTo(scores);
         }
         finally
@@ -287,6 +282,24 @@ public sealed class ScoringModel : IDisposable
             ArrayPool<long>.Shared.Return(items);
             ArrayPool<float>.Shared.Return(output);
             ArrayPool<float>.Shared.Return(text);
+        }
+    }
+
+    /// <summary>Each query's user beside each of its candidates, query after query: the pair graph's two inputs.</summary>
+    private static void FillPairs(ReadOnlySpan<ScoringQuery> queries, Span<long> users, Span<long> items)
+    {
+        int offset = 0;
+        foreach (ScoringQuery query in queries)
+        {
+            ReadOnlySpan<int> candidates = query.Candidates.Span;
+            users.Slice(offset, candidates.Length).Fill(query.User);
+            Span<long> row = items.Slice(offset, candidates.Length);
+            for (int i = 0; i < candidates.Length; i++)
+            {
+                row[i] = candidates[i];
+            }
+
+            offset += candidates.Length;
         }
     }
 
