@@ -55,6 +55,12 @@ internal sealed class RankServer : IAsyncDisposable
             // Dataset uploads stream to storage under MaxUploadBytes; the cap is lifted for that route (see Map).
             k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * 2;
         });
+
+        // Read into a buffer at once instead of first waiting for data with a zero-byte read: one system call less per
+        // read, which on this kind of VM is 12-16 % more requests/s at 8 connections (docs/serving.md, Host settings),
+        // for a 4 KB buffer held by each idle connection.
+        builder.WebHost.UseSockets(o => o.WaitForDataBeforeAllocatingBuffer = false);
+
         builder.Services.AddOpenApi();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage"] = connectionString });
         builder.Services.AddRecsysServing(builder.Configuration, options);
