@@ -149,9 +149,10 @@ public sealed partial class RankService
 
     private static void Resolve(RankBody body, ReadOnlySpan<byte> utf8, ScoringModel model, Span<int> items)
     {
+        bool numeric = model.NumericItemIds; // a catalogue of other ids is never read as numbers
         for (int i = 0; i < items.Length; i++)
         {
-            items[i] = body.TryNumber(utf8, i, out int number) && model.TryItemIndex(number, out int index) ? index
+            items[i] = numeric && body.TryNumber(utf8, i, out int number) ? model.ItemIndex(number)
                 : body.IsEscaped(i) ? model.ItemIndex(body.IdString(utf8, i)!)
                 : model.ItemIndex(body.IdBytes(utf8, i));
         }

@@ -78,15 +78,11 @@ internal sealed class IdLookup
         return _spans.TryGetValue(chars[..length], out int index) ? index : 0;
     }
 
-    /// <summary>
-    /// Whether ids are looked up as numbers; then <paramref name="index"/> is that of the id spelled as
-    /// <paramref name="value"/> in canonical decimal (0 when the vocabulary does not have it).
-    /// </summary>
-    public bool TryIndexOf(int value, out int index)
-    {
-        index = _dense is not null ? Dense(value) : 0;
-        return _dense is not null;
-    }
+    /// <summary>Whether every id is a canonical number, so <see cref="IndexOf(int)"/> answers for any id.</summary>
+    public bool Numeric => _dense is not null;
+
+    /// <summary>The index of the id spelled as <paramref name="value"/> in canonical decimal, or 0; only when <see cref="Numeric"/>.</summary>
+    public int IndexOf(int value) => Dense(value);
 
     private const int MaxStackChars = 512;
 

@@ -4,25 +4,25 @@ namespace Recsys.Serving.Runtime;
 
 /// <summary>
 /// The pair graph's two inputs and its output, kept per thread: pinned arrays, <see cref="OrtValue"/>s over them
-/// for the last row count, run options and name lists. A run then only fills the arrays; making the tensors, options
-/// and lists for every run cost a few microseconds of a 1,000-candidate request. The arrays grow to the next power of
+/// for the last row count, and run options (the name lists are the model's). A run then only fills the arrays;
+/// making the tensors, options and lists for every run cost a few microseconds of a 1,000-candidate request. The arrays grow to the next power of
 /// two and stay; a new row count makes new tensors over them (what every run used to pay), not new arrays. (An
 /// <see cref="OrtIoBinding"/> over the same tensors measured 15 µs slower a run, so the plain run is kept.)
 /// </summary>
 internal sealed class PairBindings : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly string _userInput;
-    private readonly string _itemInput;
-    private readonly string _output;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
     private readonly ThreadLocal<Binding?> _threads = new(trackAllValues: true);
 
-    public PairBindings(InferenceSession session, string userInput, string itemInput, string output)
+    /// <param name="inputNames">The graph's user and item inputs, in that order.</param>
+    /// <param name="outputNames">Its score output.</param>
+    public PairBindings(InferenceSession session, string[] inputNames, string[] outputNames)
     {
         _session = session;
-        _userInput = userInput;
-        _itemInput = itemInput;
-        _output = output;
+        _inputNames = inputNames;
+        _outputNames = outputNames;
     }
 
     /// <summary>This thread's binding, shaped for <paramref name="rows"/> rows; only this thread may use it, one run at a time.</summary>
@@ -52,22 +52,18 @@ internal sealed class PairBindings : IDisposable
 
     internal sealed class Binding : IDisposable
     {
-        private readonly InferenceSession _session;
-        private readonly string[] _inputNames;
+        private readonly PairBindings _owner;
         private readonly OrtValue[] _inputs = new OrtValue[2];
-        private readonly string[] _outputNames;
         private readonly OrtValue[] _outputs = new OrtValue[1];
         private readonly RunOptions _options = new();
         private int _rows = -1;
 
         public Binding(PairBindings owner, int capacity)
         {
-            _session = owner._session;
+            _owner = owner;
             Users = GC.AllocateUninitializedArray<long>(capacity, pinned: true);
             Items = GC.AllocateUninitializedArray<long>(capacity, pinned: true);
             Scores = GC.AllocateUninitializedArray<float>(capacity, pinned: true);
-            _inputNames = [owner._userInput, owner._itemInput];
-            _outputNames = [owner._output];
         }
 
         public int Capacity => Users.Length;
@@ -83,7 +79,7 @@ internal sealed class PairBindings : IDisposable
         /// <see cref="Scores"/>; cancelling <paramref name="cancellationToken"/> terminates this run only.
         /// </summary>
         public void Run(CancellationToken cancellationToken) =>
-            TerminableRun.Run(_session, _options, _inputNames, _inputs, _outputNames, _outputs, cancellationToken);
+            TerminableRun.Run(_owner._session, _options, _owner._inputNames, _inputs, _owner._outputNames, _outputs, cancellationToken);
 
         /// <summary>Tensors over the first <paramref name="rows"/> elements of the arrays, made anew only when the count changes.</summary>
         public void Shape(int rows)

@@ -43,8 +43,8 @@ public sealed class ScoringModel : IDisposable
             _ => [manifest.Inputs[0].Name],
         };
         TextDimensions = Layout == InputLayout.PairsWithText ? TextWidth(manifest) : 0;
-        _pairs = Layout == InputLayout.Pairs ? new PairBindings(session, InputLayouts.UserInput, InputLayouts.ItemInput, manifest.Outputs[0].Name) : null;
         _outputNames = [manifest.Outputs[0].Name];
+        _pairs = Layout == InputLayout.Pairs ? new PairBindings(session, _inputNames, _outputNames) : null;
         _historyLength = Layout == InputLayout.Sequence ? SequenceLength(manifest) : 0;
         _padIndex = manifest.Features.History.PadIndex;
         SizeBytes = package.Onnx.Length + (package.ItemEmbeddings?.Length ?? 0) * sizeof(float) + (package.ItemIds.Length + package.UserIds.Length) * 64L;
@@ -104,25 +104,22 @@ public sealed class ScoringModel : IDisposable
     }
 
     /// <summary>Vocabulary index of an item id; the unknown index (0) when the model never saw it.</summary>
-    public int ItemIndex(string id) => _items.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
+    public int ItemIndex(string id) => KnownItem(_items.IndexOf(id));
 
     /// <summary>The same, from the id's UTF-8 bytes (valid UTF-8, as a request body holds them), with no string made.</summary>
-    public int ItemIndex(ReadOnlySpan<byte> utf8) => _items.IndexOf(utf8) is > 0 and var index ? index : Manifest.Features.Items.UnknownIndex;
+    public int ItemIndex(ReadOnlySpan<byte> utf8) => KnownItem(_items.IndexOf(utf8));
 
-    /// <summary>
-    /// Whether item ids are looked up as numbers; then <paramref name="index"/> is that of the id spelled as
-    /// <paramref name="value"/> in canonical decimal (the unknown index when the model never saw it).
-    /// </summary>
-    public bool TryItemIndex(int value, out int index)
-    {
-        bool numeric = _items.TryIndexOf(value, out index);
-        index = index > 0 ? index : Manifest.Features.Items.UnknownIndex;
-        return numeric;
-    }
+    /// <summary>Whether every item id is a canonical number, so <see cref="ItemIndex(int)"/> answers for any id.</summary>
+    public bool NumericItemIds => _items.Numeric;
+
+    /// <summary>The same for the id spelled as <paramref name="number"/> in canonical decimal; only when <see cref="NumericItemIds"/>.</summary>
+    public int ItemIndex(int number) => KnownItem(_items.IndexOf(number));
 
     public int UserIndex(string? id) => id is not null && _users.IndexOf(id) is > 0 and var index ? index : Manifest.Features.Users.UnknownIndex;
 
     public string ItemId(int index) => _itemIds[index];
+
+    private int KnownItem(int index) => index > 0 ? index : Manifest.Features.Items.UnknownIndex;
 
     /// <summary>
     /// Scores every query's candidates in one session run; <paramref name="scores"/> receives them in order,
