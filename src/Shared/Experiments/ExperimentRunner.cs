@@ -116,6 +116,9 @@ public static class ExperimentRunner
         ItemContent? content = null;
         bool[]? cold = null;
         (InteractionMatrix Fit, PreparedSplit Validation)? tuningData = null;
+        // Models a later profile combines are kept, fitted, to lend to it (FittedModels).
+        var members = new HashSet<string>(options.Models.SelectMany(m => m.Members), StringComparer.OrdinalIgnoreCase);
+        using var fitted = new FittedModels();
         foreach (ModelDescriptor descriptor in options.Models)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -140,10 +143,16 @@ public static class ExperimentRunner
                 aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken));
             }
 
+            if (model is FusionRecommender fusion)
+            {
+                fusion.Lender = fitted;
+            }
+
             progress?.Report(new ExperimentProgress("fitting", descriptor.Name));
             long started = Stopwatch.GetTimestamp();
             model.Fit(final, cancellationToken);
-            double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            // A profile's fit time counts the fits of the members it borrowed.
+            double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds + ((model as FusionRecommender)?.BorrowedFitSeconds ?? 0);
 
             progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
             EvaluationResult Rank(IRecommender ranked) =>
@@ -163,7 +172,15 @@ public static class ExperimentRunner
                 runs.Add(new ModelRun(descriptor.Name, descriptor.Description, fitSeconds, Rank(model)) { Tuning = tuning });
             }
 
-            (model as IDisposable)?.Dispose();
+            // Lent only as fitted with its defaults: a tuned setting is not what the profile names.
+            if (tuning is null && model is not FusionRecommender && members.Contains(descriptor.Name))
+            {
+                fitted.Add(descriptor.Name, model, final, fitSeconds);
+            }
+            else
+            {
+                (model as IDisposable)?.Dispose();
+            }
         }
 
         return (prepared, runs);

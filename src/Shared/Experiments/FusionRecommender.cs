@@ -16,10 +16,19 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
 {
     private InteractionMatrix? _train;
 
+    // The members that score: each one of this fusion's own, or a model lent by the experiment.
+    private readonly IRecommender[] _scoring = [.. members];
+
     /// <summary>The profile scores are combined by; a weight search changes it between evaluations, with no refit.</summary>
     internal FusionProfile Profile { get; set; } = profile;
 
     public string Name => name;
+
+    /// <summary>Models the experiment has already fitted, which <see cref="Fit"/> borrows for members of the same name.</summary>
+    internal FittedModels? Lender { get; set; }
+
+    /// <summary>The fit time of the members the last <see cref="Fit"/> borrowed, which a report adds to the profile's own.</summary>
+    internal double BorrowedFitSeconds { get; private set; }
 
     public void UseContent(ItemContent content)
     {
@@ -31,9 +40,19 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {
-        foreach (IRecommender member in members)
+        BorrowedFitSeconds = 0;
+        for (int m = 0; m < members.Count; m++)
         {
-            member.Fit(train, cancellationToken);
+            if (Lender?.TryLend(Profile.Models[m].Model, train, out IRecommender lent, out double seconds) == true)
+            {
+                _scoring[m] = lent;
+                BorrowedFitSeconds += seconds;
+            }
+            else
+            {
+                _scoring[m] = members[m];
+                members[m].Fit(train, cancellationToken);
+            }
         }
 
         _train = train;
@@ -46,7 +65,7 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         for (int m = 0; m < members.Count; m++)
         {
             byMember[m] = new float[scores.Length];
-            members[m].Score(user, byMember[m]);
+            _scoring[m].Score(user, byMember[m]);
             byMember[m][0] = ScoreFusion.NoScore; // the padding index is no item
             foreach (int seen in train.ItemsOf(user))
             {
@@ -67,6 +86,7 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         }
     }
 
+    // Only its own members: lent ones belong to the experiment.
     public void Dispose()
     {
         foreach (IDisposable member in members.OfType<IDisposable>())
@@ -107,6 +127,7 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         FusionRecommender Create(FusionProfile weighted) => new(name, weighted, [.. members.Select(m => m.Create())]);
         return new ModelDescriptor(name, $"Fusion profile ({profile.Method}): {FusionWeights.Label(profile)}.", () => Create(profile))
         {
+            Members = [.. members.Select(m => m.Name)],
             // A cascade has no weights to choose.
             Search = profile.Method == FusionMethod.Cascade || profile.Models.Count < 2 ? null : (fit, score, cancellationToken) =>
             {

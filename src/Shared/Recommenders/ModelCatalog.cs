@@ -19,6 +19,9 @@ public sealed record ModelDescriptor(string Name, string Description, Func<IReco
 
     public bool IsTunable => Grid.Count > 0 || Search is not null;
 
+    /// <summary>A fusion profile's member models, by catalogue name; none for a model of its own.</summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
+
     /// <summary>Learns from item content: an experiment hands each instance it fits, tuning ones included, the items' content.</summary>
     public bool UsesContent { get; init; }
 
