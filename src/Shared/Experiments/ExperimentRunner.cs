@@ -143,7 +143,8 @@ public static class ExperimentRunner
                 aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken));
             }
 
-            if (model is FusionRecommender fusion)
+            var fusion = model as FusionRecommender;
+            if (fusion is not null)
             {
                 fusion.Lender = fitted;
             }
@@ -152,7 +153,7 @@ public static class ExperimentRunner
             long started = Stopwatch.GetTimestamp();
             model.Fit(final, cancellationToken);
             // A profile's fit time counts the fits of the members it borrowed.
-            double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds + ((model as FusionRecommender)?.BorrowedFitSeconds ?? 0);
+            double fitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds + (fusion?.BorrowedFitSeconds ?? 0);
 
             progress?.Report(new ExperimentProgress("evaluating", descriptor.Name));
             EvaluationResult Rank(IRecommender ranked) =>
@@ -173,7 +174,7 @@ public static class ExperimentRunner
             }
 
             // Lent only as fitted with its defaults: a tuned setting is not what the profile names.
-            if (tuning is null && model is not FusionRecommender && members.Contains(descriptor.Name))
+            if (tuning is null && fusion is null && members.Contains(descriptor.Name))
             {
                 fitted.Add(descriptor.Name, model, final, fitSeconds);
             }
