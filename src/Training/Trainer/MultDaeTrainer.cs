@@ -34,6 +34,10 @@ internal static class MultDaeTrainer
         using var generator = new Generator((ulong)(uint)(options.Seed * 7919 + epoch), CPU);
         int batchSize = Math.Min(options.BatchSize, 256);
         float[] batch = new float[batchSize * train.Items];
+        // Explicit scalars, alive until the epoch ends: a scalar converted implicitly for an operator can be
+        // finalized while libtorch still reads it ("Unknown scalar type" from the mask's comparison).
+        using Scalar dropout = options.Dropout.ToScalar();
+        using Scalar keepRate = (1 - options.Dropout).ToScalar();
         double total = 0;
         int steps = 0;
         for (int start = 0; start < order.Length; start += batchSize)
@@ -51,7 +55,7 @@ internal static class MultDaeTrainer
 
             using var scope = NewDisposeScope();
             Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
-            Tensor keep = (rand([n, train.Items], generator: generator) >= options.Dropout).to(float32).to(device) / (1 - options.Dropout);
+            Tensor keep = rand([n, train.Items], generator: generator).ge(dropout).to(float32).to(device).div(keepRate);
             optimizer.zero_grad();
             Tensor logits = model.Forward(x, keep);
             Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
