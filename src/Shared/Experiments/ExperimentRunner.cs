@@ -127,7 +127,7 @@ public static class ExperimentRunner
             if (options.Tune && descriptor.IsTunable)
             {
                 progress?.Report(new ExperimentProgress("tuning", descriptor.Name));
-                tuningData ??= TuningData(train, validation, spec.Users.Size, spec.Items.Size);
+                tuningData ??= TuningData(train, validation, dataset.Split, spec.Users.Size, spec.Items.Size);
                 if (descriptor.UsesContent)
                 {
                     content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken);
@@ -187,15 +187,19 @@ public static class ExperimentRunner
         return (prepared, runs);
     }
 
-    // Leave-last-out prepares its own validation split; otherwise 10 % of each user's training items are held out.
-    private static (InteractionMatrix Fit, PreparedSplit Validation) TuningData(PreparedSplit train, PreparedSplit? validation, int users, int items)
+    // Leave-last-out prepares its own validation split. Otherwise 10 % of the training rows are held out, drawn the
+    // way the test rows were: per item for the per-item split (so validation prefers what test prefers), else per user.
+    private static (InteractionMatrix Fit, PreparedSplit Validation) TuningData(
+        PreparedSplit train, PreparedSplit? validation, SplitMethod split, int users, int items)
     {
         if (validation is { Count: > 0 })
         {
             return (InteractionMatrix.FromSplit(train, users, items), validation);
         }
 
-        var (fit, held) = ValidationCarve.Carve(train, 0.1, seed: 7);
+        var (fit, held) = split == SplitMethod.StratifiedByItem
+            ? ValidationCarve.CarveByItem(train, 0.1, seed: 7)
+            : ValidationCarve.Carve(train, 0.1, seed: 7);
         return (InteractionMatrix.FromSplit(fit, users, items), held);
     }
 }

@@ -59,10 +59,10 @@ internal sealed class ItemStratifiedCuts
     }
 
     /// <summary>How many of <paramref name="n"/> rows fall before the cumulative <paramref name="share"/>.</summary>
-    private static int RoundHalfToEven(int n, double share) => (int)Math.Round(n * share, MidpointRounding.ToEven);
+    internal static int RoundHalfToEven(int n, double share) => (int)Math.Round(n * share, MidpointRounding.ToEven);
 
     // SplitMix64's output is a bijection of its state, so distinct (user, item) pairs never share a key.
-    private static ulong Key(int seed, int user, int item) =>
+    internal static ulong Key(int seed, int user, int item) =>
         new StableRandom((((ulong)(uint)user << 32) | (uint)item) ^ ((ulong)(uint)seed * 0xD1B54A32D192ED03UL)).NextUInt64();
 
     private static void ForEachRow(InteractionBuckets buckets, int[] userFinal, int[] itemFinal, Action<int, int> visit)

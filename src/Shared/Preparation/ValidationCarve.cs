@@ -2,8 +2,9 @@
 namespace Recsys.Preparation;
 
 /// <summary>
-/// Splits training rows into a fitting part and a validation part per user (a seeded share of each user's
-/// items, at least one left for fitting), so hyperparameters are chosen without looking at the test split.
+/// Splits training rows into a fitting part and a validation part, so hyperparameters are chosen without looking
+/// at the test split: per user (a seeded share of each user's items, at least one left for fitting), per item
+/// (the per-item split's own rule, for data split that way) or each user's latest row.
 /// </summary>
 public static class ValidationCarve
 {
@@ -30,6 +31,28 @@ public static class ValidationCarve
             start = end;
         }
 
+        return (Select(train, fit), Select(train, validation));
+    }
+
+    /// <summary>
+    /// A seeded share of each item's rows as validation, counted as the per-item split counts its test rows
+    /// (<see cref="ItemStratifiedCuts"/>: halves rounded to even, so an item with few rows keeps them all). Where
+    /// the test rows were drawn per item, validation drawn the same way ranks models as the test split does.
+    /// </summary>
+    public static (PreparedSplit Fit, PreparedSplit Validation) CarveByItem(PreparedSplit train, double share, int seed)
+    {
+        var fit = new List<int>(train.Count);
+        var validation = new List<int>();
+        foreach (var rows in Enumerable.Range(0, train.Count).GroupBy(i => train.Items[i]))
+        {
+            int[] order = [.. rows.OrderBy(i => ItemStratifiedCuts.Key(seed, train.Users[i], train.Items[i]))];
+            int kept = ItemStratifiedCuts.RoundHalfToEven(order.Length, 1 - share);
+            fit.AddRange(order[..kept]);
+            validation.AddRange(order[kept..]);
+        }
+
+        fit.Sort();
+        validation.Sort();
         return (Select(train, fit), Select(train, validation));
     }
 

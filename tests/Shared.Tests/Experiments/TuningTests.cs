@@ -28,6 +28,22 @@ public sealed class TuningTests : IDisposable
         Assert.Equal(6, tuning.Trials.Count);
         Assert.Equal(tuning.Trials.MaxBy(t => t.Value).Key, tuning.Selected);
         Assert.Contains("\"selected\"", result.ToJson(), StringComparison.Ordinal);
+
+        // The test rows were drawn per item, so the validation rows are too: the trials are the per-item carve's,
+        // not the per-user carve's.
+        string prepared = Path.Combine(_temp.Path, ExperimentRunner.PreparedFolder);
+        FeatureSpec spec = await PreparedDatasetReader.ReadSpecAsync(prepared, TestContext.Current.CancellationToken);
+        PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(prepared, PreparedFiles.Train, TestContext.Current.CancellationToken))!;
+        IReadOnlyDictionary<string, double> Trials((PreparedSplit Fit, PreparedSplit Validation) carve) => HyperparameterSearch.Select(
+            ModelCatalog.WithBaselines().Resolve("ease")[0], InteractionMatrix.FromSplit(carve.Fit, spec.Users.Size, spec.Items.Size), carve.Validation, 10,
+            TestContext.Current.CancellationToken).Outcome.Trials;
+        IReadOnlyDictionary<string, double> byItem = Trials(ValidationCarve.CarveByItem(train, 0.1, seed: 7));
+        IReadOnlyDictionary<string, double> byUser = Trials(ValidationCarve.Carve(train, 0.1, seed: 7));
+        foreach (var (label, value) in tuning.Trials)
+        {
+            Assert.Equal(byItem[label], value, 12);
+            Assert.NotEqual(byUser[label], value, 6);
+        }
     }
 
     [Fact]
@@ -79,6 +95,30 @@ public sealed class TuningTests : IDisposable
         }
 
         Assert.Equal(validation.Items, ValidationCarve.Carve(train, 0.25, seed: 3).Validation.Items);
+    }
+
+    [Fact]
+    public void CarveByItem_HoldsOutEachItemsShareRoundedToEven()
+    {
+        // Item i has i rows, one per user 0..i-1, and keeps round(0.75 i) of them, halves to even: items 1 and 2 keep
+        // all (0.75 and 1.5 round to 1 and 2), item 6 keeps 4 (4.5), item 10 keeps 8 (7.5).
+        int[] items = [.. Enumerable.Range(1, 10).SelectMany(i => Enumerable.Repeat(i, i))];
+        int[] users = [.. Enumerable.Range(1, 10).SelectMany(i => Enumerable.Range(0, i))];
+        var train = new PreparedSplit(users, items, [.. items.Select(_ => 1f)], new long[items.Length]);
+
+        var (fit, validation) = ValidationCarve.CarveByItem(train, 0.25, seed: 3);
+
+        Assert.Equal(train.Count, fit.Count + validation.Count);
+        int[] expected = [0, 0, 1, 1, 1, 2, 2, 2, 2, 2];
+        for (int i = 1; i <= 10; i++)
+        {
+            Assert.Equal(expected[i - 1], validation.Items.Count(x => x == i));
+        }
+
+        var pairs = fit.Users.Zip(fit.Items).ToHashSet();
+        Assert.DoesNotContain(validation.Users.Zip(validation.Items), pairs.Contains);
+        Assert.Equal(validation.Users, ValidationCarve.CarveByItem(train, 0.25, seed: 3).Validation.Users);
+        Assert.NotEqual(validation.Users, ValidationCarve.CarveByItem(train, 0.25, seed: 4).Validation.Users);
     }
 
     public void Dispose() => _temp.Dispose();
