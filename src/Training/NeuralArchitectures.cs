@@ -97,7 +97,7 @@ public static class NeuralArchitectures
             // Adam 1e-3, batches of users, patience for its slower, noisier validation curve.
             new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 600, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 15, WeightDecay = 0, Dropout = 0.5 })
         {
-            Train = i => Fitted(new MultDae(i.Fit.Items, i.Options.Dimensions, i.Options.Seed),
+            Train = i => Fitted(new MultDae(i.Fit.Items, i.Options.Dimensions, i.Options.Dropout, i.Options.Seed),
                 m => MultDaeTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedMultDae(m, i.Name, i.Fit)),
         },
         new("sasrec", "SASRec-style transformer over each user's last 50 items (1 block, 64 wide, next-item softmax over 256 sampled negatives).",

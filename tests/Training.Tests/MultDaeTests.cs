@@ -80,7 +80,7 @@ public sealed class MultDaeTests
     public void ManagedScorer_MatchesTheTorchSharpForwardPass()
     {
         InteractionMatrix data = Clustered();
-        using var module = new MultDae(data.Items, 16, seed: 4);
+        using var module = new MultDae(data.Items, 16, dropout: 0.5, seed: 4);
         module.eval();
         int[] users = [5, 60];
         float[] expected;

@@ -64,6 +64,35 @@ public sealed class SasRecTests
         Assert.True(sequential > 0.8 && sequential > popular + 0.4, $"sasrec hr@1 {sequential:0.000}, pop hr@1 {popular:0.000}");
     }
 
+    // Dropout masks come from the training seed: two fits in one process with one seed give the same scores,
+    // which they did not while the masks came from the process-wide generator. Another seed gives others.
+    [Fact]
+    public void Fit_TwiceWithOneSeed_GivesTheSameScores_AndAnotherSeedDoesNot()
+    {
+        var (train, _) = Walks();
+        float[] Scores(int seed)
+        {
+            var options = NeuralDefaults.For("sasrec") with
+            {
+                Epochs = 3, Dimensions = 16, SequenceLength = 10, Dropout = 0.5, Patience = 3, PreferCuda = false, Seed = seed,
+                SampledNegatives = 8, RefitOnAllTraining = false,
+            };
+            using var sasrec = new NeuralRecommender("sasrec", options);
+            sasrec.Fit(train, TestContext.Current.CancellationToken);
+            float[] scores = new float[train.Items * 3];
+            for (int u = 1; u <= 3; u++)
+            {
+                sasrec.Score(u, scores.AsSpan((u - 1) * train.Items, train.Items));
+            }
+
+            return scores;
+        }
+
+        float[] first = Scores(42);
+        Assert.Equal(first, Scores(42));
+        Assert.NotEqual(first, Scores(7));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

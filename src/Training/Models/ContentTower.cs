@@ -79,8 +79,11 @@ internal sealed class ContentTower : nn.Module<Tensor, Tensor>
         if (_useTokens)
         {
             Tensor tokens = _tokens.index_select(0, items);
-            Tensor mask = tokens.ne(0).to(float32).unsqueeze(2);
-            vector = vector + ((_tokenEmbeddings.forward(tokens) * mask).sum(1) / mask.sum(1).clamp_min(1));
+            // Scalars held to the end of the call: an implicitly converted one can be finalized while libtorch reads it.
+            using Scalar paddingToken = 0.ToScalar();
+            using Scalar one = 1.ToScalar();
+            Tensor mask = tokens.ne(paddingToken).to(float32).unsqueeze(2);
+            vector = vector + ((_tokenEmbeddings.forward(tokens) * mask).sum(1) / mask.sum(1).clamp_min(one));
         }
 
         if (_genreProjection is not null)

@@ -59,7 +59,10 @@ internal sealed class MatrixFactorization : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Penalty(Tensor user, Tensor positive, Tensor negative)
     {
         using var scope = NewDisposeScope();
-        Tensor sum = _users.forward(user).pow(2).sum() + _items.forward(positive).pow(2).sum() + _items.forward(negative).pow(2).sum();
-        return (sum / user.shape[0]).MoveToOuterDisposeScope();
+        // Scalars held to the end of the call: an implicitly converted one can be finalized while libtorch reads it.
+        using Scalar two = 2.ToScalar();
+        using Scalar batch = user.shape[0].ToScalar();
+        Tensor sum = _users.forward(user).pow(two).sum() + _items.forward(positive).pow(two).sum() + _items.forward(negative).pow(two).sum();
+        return sum.div(batch).MoveToOuterDisposeScope();
     }
 }

@@ -11,12 +11,14 @@ internal sealed class MultDae : nn.Module<Tensor, Tensor>
 {
     private readonly Linear _encoder;
     private readonly Linear _decoder;
+    private readonly SeededDropout _dropout;
 
-    public MultDae(int items, int hidden, int seed)
+    public MultDae(int items, int hidden, double dropout, int seed)
         : base(nameof(MultDae))
     {
         _encoder = nn.Linear(items, hidden);
         _decoder = nn.Linear(hidden, items);
+        _dropout = new SeededDropout(dropout);
         RegisterComponents();
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)(uint)seed, CPU);
@@ -37,19 +39,20 @@ internal sealed class MultDae : nn.Module<Tensor, Tensor>
 
     public Tensor DecoderBias => _decoder.bias!;
 
-    /// <summary>Logits [batch, items] for item sets <paramref name="x"/> [batch, items] (0/1) without corruption.</summary>
-    public override Tensor forward(Tensor x) => Forward(x, keep: null);
+    /// <summary>The generator the input dropout's masks are drawn from while training (the trainer's, one per epoch).</summary>
+    public Generator? DropoutGenerator
+    {
+        set => _dropout.Generator = value;
+    }
 
-    /// <summary>Logits with the input units kept where <paramref name="keep"/> is 1 (scaled by the keep rate).</summary>
-    public Tensor Forward(Tensor x, Tensor? keep)
+    /// <summary>
+    /// Logits [batch, items] for item sets <paramref name="x"/> [batch, items] (0/1); in training the normalised
+    /// input is corrupted by dropout.
+    /// </summary>
+    public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor h = nn.functional.normalize(x, p: 2, dim: 1);
-        if (keep is not null)
-        {
-            h = h * keep;
-        }
-
+        Tensor h = _dropout.forward(nn.functional.normalize(x, p: 2, dim: 1));
         return _decoder.forward(tanh(_encoder.forward(h))).MoveToOuterDisposeScope();
     }
 }

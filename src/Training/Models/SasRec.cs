@@ -14,7 +14,7 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
     private readonly Embedding _positions;
     private readonly ModuleList<CausalSelfAttentionBlock> _blocks;
     private readonly LayerNorm _final;
-    private readonly Dropout _dropout;
+    private readonly SeededDropout _dropout;
 
     public SasRec(int items, SasRecShape shape, int seed)
         : base(nameof(SasRec))
@@ -24,7 +24,7 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
         _positions = nn.Embedding(shape.MaxLength, shape.Dimensions);
         _blocks = nn.ModuleList([.. Enumerable.Range(0, shape.Blocks).Select(_ => new CausalSelfAttentionBlock(shape.Dimensions, shape.Heads, shape.Dropout))]);
         _final = nn.LayerNorm(shape.Dimensions);
-        _dropout = nn.Dropout(shape.Dropout);
+        _dropout = new SeededDropout(shape.Dropout);
         RegisterComponents();
         Initialise(seed);
     }
@@ -39,6 +39,19 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
 
     public LayerNorm FinalNorm => _final;
 
+    /// <summary>The generator every dropout mask is drawn from while training (the trainer's, one per epoch).</summary>
+    public Generator? DropoutGenerator
+    {
+        set
+        {
+            _dropout.Generator = value;
+            foreach (CausalSelfAttentionBlock block in _blocks)
+            {
+                block.Dropout.Generator = value;
+            }
+        }
+    }
+
     /// <summary>
     /// Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding), with
     /// length ≤ <see cref="SasRecShape.MaxLength"/>. A shorter input is the right end of a full window: its last
@@ -48,10 +61,13 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sequence)
     {
         using var scope = NewDisposeScope();
+        // Scalars held to the end of the call: an implicitly converted one can be finalized while libtorch reads it.
+        using Scalar embeddingScale = Math.Sqrt(Shape.Dimensions).ToScalar();
+        using Scalar paddingItem = 0.ToScalar();
         long length = sequence.shape[1];
         Tensor positions = arange(Shape.MaxLength - length, Shape.MaxLength, dtype: int64, device: sequence.device).unsqueeze(0);
-        Tensor x = (_items.forward(sequence) * Math.Sqrt(Shape.Dimensions)) + _positions.forward(positions);
-        Tensor padding = sequence.eq(0);
+        Tensor x = _items.forward(sequence).mul(embeddingScale) + _positions.forward(positions);
+        Tensor padding = sequence.eq(paddingItem);
         Tensor keep = padding.logical_not().unsqueeze(-1).to(x.dtype);
         x = _dropout.forward(x) * keep;
         // True where a position may not look: later positions, and padding. [batch, 1, length, length]
@@ -104,10 +120,12 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
     private readonly LayerNorm _feedForwardNorm;
     private readonly Linear _expand;
     private readonly Linear _contract;
-    private readonly Dropout _dropout;
+    private readonly SeededDropout _dropout;
     private readonly int _heads;
 
     public int Heads => _heads;
+
+    public SeededDropout Dropout => _dropout;
 
     /// <summary>The block's layers in forward order, for the exporter.</summary>
     public (LayerNorm AttentionNorm, Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm FeedForwardNorm, Linear Expand, Linear Contract) Layers =>
@@ -130,7 +148,7 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
         _feedForwardNorm = nn.LayerNorm(dimensions);
         _expand = nn.Linear(dimensions, dimensions);
         _contract = nn.Linear(dimensions, dimensions);
-        _dropout = nn.Dropout(dropout);
+        _dropout = new SeededDropout(dropout);
         RegisterComponents();
     }
 
@@ -141,14 +159,16 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
         long length = x.shape[1];
         long width = x.shape[2];
         long headWidth = width / _heads;
+        using Scalar scale = Math.Sqrt(headWidth).ToScalar();
+        using Scalar blockedScore = (-1e9).ToScalar();
 
         Tensor h = _attentionNorm.forward(x);
         Tensor Split(Linear projection) => projection.forward(h).view(batch, length, _heads, headWidth).transpose(1, 2);
         Tensor q = Split(_query);
         Tensor k = Split(_key);
         Tensor v = Split(_value);
-        Tensor scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(headWidth);
-        Tensor weights = _dropout.forward(nn.functional.softmax(scores.masked_fill(blocked, -1e9), -1));
+        Tensor scores = q.matmul(k.transpose(-2, -1)).div(scale);
+        Tensor weights = _dropout.forward(nn.functional.softmax(scores.masked_fill(blocked, blockedScore), -1));
         Tensor attended = weights.matmul(v).transpose(1, 2).reshape(batch, length, width);
         x = x + _dropout.forward(_output.forward(attended));
 

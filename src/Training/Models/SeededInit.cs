@@ -10,6 +10,8 @@ internal static class SeededInit
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        weight.copy_(randn(weight.shape, generator: generator) * std);
+        // Held to the end of the call: an implicitly converted scalar can be finalized while libtorch reads it.
+        using Scalar scale = std.ToScalar();
+        weight.copy_(randn(weight.shape, generator: generator).mul(scale));
     }
 }

@@ -34,33 +34,36 @@ internal static class MultDaeTrainer
         using var generator = new Generator((ulong)(uint)(options.Seed * 7919 + epoch), CPU);
         int batchSize = Math.Min(options.BatchSize, 256);
         float[] batch = new float[batchSize * train.Items];
-        // Explicit scalars, alive until the epoch ends: a scalar converted implicitly for an operator can be
-        // finalized while libtorch still reads it ("Unknown scalar type" from the mask's comparison).
-        using Scalar dropout = options.Dropout.ToScalar();
-        using Scalar keepRate = (1 - options.Dropout).ToScalar();
         double total = 0;
         int steps = 0;
-        for (int start = 0; start < order.Length; start += batchSize)
+        model.DropoutGenerator = generator;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(batchSize, order.Length - start);
-            Array.Clear(batch);
-            for (int b = 0; b < n; b++)
+            for (int start = 0; start < order.Length; start += batchSize)
             {
-                foreach (int item in train.ItemsOf(order[start + b]))
+                cancellationToken.ThrowIfCancellationRequested();
+                int n = Math.Min(batchSize, order.Length - start);
+                Array.Clear(batch);
+                for (int b = 0; b < n; b++)
                 {
-                    batch[(b * train.Items) + item] = 1;
+                    foreach (int item in train.ItemsOf(order[start + b]))
+                    {
+                        batch[(b * train.Items) + item] = 1;
+                    }
                 }
-            }
 
-            using var scope = NewDisposeScope();
-            Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
-            Tensor keep = rand([n, train.Items], generator: generator).ge(dropout).to(float32).to(device).div(keepRate);
-            optimizer.zero_grad();
-            Tensor logits = model.Forward(x, keep);
-            Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
-            total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
-            steps++;
+                using var scope = NewDisposeScope();
+                Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
+                optimizer.zero_grad();
+                Tensor logits = model.forward(x);
+                Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
+                total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
+                steps++;
+            }
+        }
+        finally
+        {
+            model.DropoutGenerator = null;
         }
 
         return new EpochResult(total / Math.Max(1, order.Length), steps, order.Length);

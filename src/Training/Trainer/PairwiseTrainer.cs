@@ -51,6 +51,8 @@ internal static class PairwiseTrainer
         long[] firsts = new long[options.BatchSize];
         long[] seconds = new long[options.BatchSize];
         float[] targets = new float[options.BatchSize];
+        // Held for the epoch: an implicitly converted scalar can be finalized while libtorch still reads it.
+        using Scalar regularization = options.Regularization.ToScalar();
         double total = 0;
         int steps = 0;
         for (int start = 0; start < order.Length; start += options.BatchSize)
@@ -77,7 +79,7 @@ internal static class PairwiseTrainer
             Tensor loss = PairwiseLoss.RankNet(model.forward(u, i), model.forward(u, j), target);
             if (penalty is not null)
             {
-                loss = loss + (options.Regularization * penalty(u, i, j));
+                loss = loss + penalty(u, i, j).mul(regularization);
             }
 
             total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;

@@ -27,6 +27,23 @@ internal static class SasRecTrainer
         SasRec model, optim.Optimizer optimizer, int[][] sequences, TrainingOptions options, int epoch, Device device, CancellationToken cancellationToken)
     {
         using var generator = new Generator((ulong)(uint)((options.Seed * 7919) + epoch), CPU);
+        // Negatives and dropout masks both come from this epoch's generator, so a seed fixes the whole fit and a
+        // resumed run matches an uninterrupted one.
+        model.DropoutGenerator = generator;
+        try
+        {
+            return RunBatches(model, optimizer, sequences, options, epoch, device, generator, cancellationToken);
+        }
+        finally
+        {
+            model.DropoutGenerator = null;
+        }
+    }
+
+    private static EpochResult RunBatches(
+        SasRec model, optim.Optimizer optimizer, int[][] sequences, TrainingOptions options, int epoch, Device device, Generator generator,
+        CancellationToken cancellationToken)
+    {
         int length = model.Shape.MaxLength;
         int batchSize = Math.Min(options.BatchSize, 128);
         List<int[]> batches = LengthBatches(sequences, length, batchSize, ((ulong)(uint)options.Seed << 32) ^ (ulong)(uint)(epoch + 1));
@@ -100,12 +117,15 @@ internal static class SasRecTrainer
     {
         long n = hidden.shape[0];
         long items = model.ItemWeights.shape[0];
+        // Scalars held to the end of the call: an implicitly converted one can be finalized while libtorch reads it.
+        using Scalar excluded = (-1e9).ToScalar();
+        using Scalar paddingItem = 0.ToScalar();
         Tensor negatives = randint(1, items, [n, count], generator: generator, dtype: int64).to(hidden.device);
         Tensor positive = (hidden * model.ItemWeights.index_select(0, targets.view(-1)).view(hidden.shape)).sum(-1, keepdim: true);
         Tensor negativeRows = model.ItemWeights.index_select(0, negatives.view(-1)).view(n, count, -1);
-        Tensor negative = hidden.bmm(negativeRows.transpose(1, 2)).masked_fill(negatives.unsqueeze(1).eq(targets.unsqueeze(2)), -1e9);
+        Tensor negative = hidden.bmm(negativeRows.transpose(1, 2)).masked_fill(negatives.unsqueeze(1).eq(targets.unsqueeze(2)), excluded);
         Tensor logits = cat([positive, negative], 2).view(-1, count + 1);
-        Tensor valid = targets.view(-1).ne(0).nonzero().squeeze(1);
+        Tensor valid = targets.view(-1).ne(paddingItem).nonzero().squeeze(1);
         logits = logits.index_select(0, valid);
         return nn.functional.cross_entropy(logits, zeros(logits.shape[0], dtype: int64, device: logits.device));
     }

@@ -1,0 +1,28 @@
+namespace Recsys.Training.Models;
+
+/// <summary>
+/// Inverted dropout whose masks come from the generator the trainer hands it for the epoch. nn.Dropout draws
+/// from the process-wide generator, which nothing seeds, so two fits with one training seed differed.
+/// Identity outside training.
+/// </summary>
+internal sealed class SeededDropout(double rate) : nn.Module<Tensor, Tensor>(nameof(SeededDropout))
+{
+    /// <summary>Where the masks come from while training; the trainer sets it per epoch and clears it after.</summary>
+    public Generator? Generator { get; set; }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (!training || rate <= 0)
+        {
+            return x;
+        }
+
+        Generator generator = Generator ?? throw new InvalidOperationException("Dropout in training needs the trainer's generator for the epoch.");
+        using var scope = NewDisposeScope();
+        // Held to the end of the call: an implicitly converted scalar can be finalized while libtorch reads it.
+        using Scalar dropped = rate.ToScalar();
+        using Scalar keepRate = (1 - rate).ToScalar();
+        Tensor keep = rand(x.shape, generator: generator).ge(dropped).to(x.dtype).to(x.device).div(keepRate);
+        return (x * keep).MoveToOuterDisposeScope();
+    }
+}
