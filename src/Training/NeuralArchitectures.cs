@@ -101,7 +101,8 @@ public static class NeuralArchitectures
                 m => MultDaeTrainer.Train(m, i.Fit, i.Validation, i.Options, i.Progress, i.CancellationToken), m => new TrainedMultDae(m, i.Name, i.Fit)),
         },
         new("sasrec", "SASRec-style transformer over each user's last 50 items (1 block, 64 wide, next-item softmax over 256 sampled negatives).",
-            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 1, Heads = 1, Dropout = 0.2, SampledNegatives = 256, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 10 })
+            // Long patience: on small data the validation curve can sit flat for 10+ epochs before it climbs again.
+            new TrainingOptions { Epochs = 200, BatchSize = 128, Dimensions = 64, SequenceLength = 50, Blocks = 1, Heads = 1, Dropout = 0.2, SampledNegatives = 256, LearningRate = 1e-3f, LearningRateDecay = 1f, Patience = 50 })
         {
             Sequential = true,
             Train = i => Fitted(
