@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 // Training throughput on MovieLens 100K next to the arithmetic bound (FLOPs per sample ÷ measured FLOP/s).
 // Usage: dotnet run -c Release --project bench/Train.Bench -- [path to ml-100k]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- tune-multdae [path to ml-100k]
-// Usage: dotnet run -c Release --project bench/Train.Bench -- sequential <sequence file> [setting=value ...]
+// Usage: dotnet run -c Release --project bench/Train.Bench -- sequential <sequence file or dataset folder> [setting=value ...]
 // Usage: dotnet run -c Release --project bench/Train.Bench -- ease-scale <items>
 // Usage: dotnet run -c Release --project bench/Train.Bench -- text-encode <dataset>
 if (args is ["text-encode", var textDataset])
@@ -53,10 +53,6 @@ int items = spec.Items.Size;
 double bprFlops = (3 * 4.0 * 64) + (10 * 3 * 64);
 // Mult-DAE per user: two dense I×600 matmuls forward (2·2·I·600), backward twice that, softmax ≈ 5·I.
 double daeFlops = (3 * 2 * 2.0 * items * 600) + (5.0 * items);
-// SASRec per user sequence (L = 50, d = 64, 2 blocks): per position and block 12·d² (projections, feed-forward)
-// + 4·L·d (attention), plus the full-softmax output 2·d·I per position; backward ≈ 2× forward.
-const double L = 50, D = 64;
-double sasrecFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * items));
 Report("bpr (samples = interactions)", "bpr", bprFlops);
 // Point-wise models, per interaction: 1 positive + 4 negatives = 5 pairs, forward + backward ≈ 3× forward.
 // NeuMF (d = 32): GMF product and MLP 64→32→16→8 plus the 40→1 output ≈ 5.5k FLOPs forward per pair.
@@ -70,10 +66,18 @@ Report("neumf (samples = interactions)", "neumf", neumfFlops);
 Report("dcn (samples = interactions)", "dcn", dcnFlops);
 Report("content (samples = interactions)", "content", contentFlops);
 Report("multdae (samples = users)", "multdae", daeFlops);
-Report("sasrec (samples = users)", "sasrec", sasrecFlops);
-// Sampled softmax: the output layer costs 2·d·(K + 1) per position instead of 2·d·I.
-double sampledFlops = 3 * L * ((2 * ((12 * D * D) + (4 * L * D))) + (2 * D * 257));
-Report("sasrec, 256 sampled negatives", "sasrec", sampledFlops, o => o with { SampledNegatives = 256 });
+// SASRec per user sequence (users with two items or more) of w = min(length − 1, 50) trained positions (batches are as wide as their longest
+// window, and they group similar lengths): per position and block 12·d² (projections, feed-forward) + 4·w·d
+// (attention), plus the output layer, 2·d per scored item (the catalogue, or 256 negatives + the target);
+// backward ≈ 2× forward.
+TrainingOptions sasrec = NeuralDefaults.For("sasrec");
+double SasRecFlops(int scoredItems) => train.UsersWithItems().Select(u => train.ItemsOf(u).Length).Where(n => n >= 2).Average(n =>
+{
+    double w = Math.Min(n - 1, sasrec.SequenceLength), d = sasrec.Dimensions;
+    return 3 * w * ((sasrec.Blocks * ((12 * d * d) + (4 * w * d))) + (2 * d * scoredItems));
+});
+Report("sasrec, full softmax", "sasrec", SasRecFlops(items), o => o with { SampledNegatives = 0 });
+Report("sasrec, 256 sampled (default)", "sasrec", SasRecFlops(sasrec.SampledNegatives + 1));
 
 void Report(string label, string model, double flopsPerSample, Func<TrainingOptions, TrainingOptions>? adjust = null)
 {

@@ -12,7 +12,7 @@ using Recsys.Training.Trainer;
 namespace Recsys.Bench;
 
 /// <summary>
-/// SASRec on a sequence file under leave-last-out, as `recsys experiment --protocol leave-last-out` runs it:
+/// SASRec on a sequence file (or a dataset folder with timestamps) under leave-last-out, as `recsys experiment --protocol leave-last-out` runs it:
 /// trained on all but each user's last two items, early-stopped on the second-last, scored on the last from
 /// the full history. Prints every epoch (seconds, loss, validation nDCG@10) and the test metrics, so settings
 /// can be compared on validation; <c>key=value</c> arguments override the model's defaults.
@@ -22,7 +22,8 @@ internal static class SequentialBenchmark
     public static async Task RunAsync(string dataset, IReadOnlyList<string> overrides)
     {
         string folder = Path.Combine(Path.GetTempPath(), "recsys-bench-sequential");
-        var dataOptions = new PrepareOptions { Dataset = dataset, Format = DatasetFormat.Sequences };
+        // A sequence file, or a dataset folder in any format the preparer reads by itself (ratings with timestamps).
+        var dataOptions = Directory.Exists(dataset) ? new PrepareOptions { Dataset = dataset } : new PrepareOptions { Dataset = dataset, Format = DatasetFormat.Sequences };
         await DatasetPreparer.PrepareAsync(Protocol.LeaveLastOut.Apply(dataOptions), new LocalPreparedOutput(folder));
         var spec = await PreparedDatasetReader.ReadSpecAsync(folder);
         PreparedSplit train = (await PreparedDatasetReader.ReadSplitAsync(folder, PreparedFiles.Train))!;
