@@ -19,6 +19,7 @@ internal static class CommandExamples
         [
             "recsys experiment --dataset ../shared/data/ml-100k --protocol recommenders --models pop,itemknn,ease --output out/exp",
             "recsys experiment --dataset data/sample/ml-latest-small --protocol leave-last-out --models all --json",
+            "recsys experiment --dataset data/sample/ml-latest-small --protocol leave-last-out --models sasrec,ease --seeds 5 --output out/exp-seq",
         ],
         ["models"] = ["recsys models", "recsys models list --json", "recsys models publish --name movies --from out/models/multdae --alias champion"],
         ["list"] = ["recsys models list", "recsys models list --connection-string \"$ConnectionStrings__Storage\" --json"],

@@ -10,9 +10,9 @@ namespace Recsys.Training;
 /// A neural model as an <see cref="IRecommender"/> for the evaluator and experiments. <see cref="Fit"/> holds
 /// out a share of each user's training items for early stopping, then scores with the best epoch's weights.
 /// </summary>
-public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender, IContentAware, IDisposable
+public sealed class NeuralRecommender(string name, TrainingOptions? options = null, IProgress<EpochReport>? progress = null) : IRecommender, IContentAware, ISeededModel, IDisposable
 {
-    private readonly TrainingOptions _options = options ?? NeuralDefaults.For(name);
+    private TrainingOptions _options = options ?? NeuralDefaults.For(name);
     private ITrainedModel? _trained;
     private ItemContent? _content;
 
@@ -22,6 +22,9 @@ public sealed class NeuralRecommender(string name, TrainingOptions? options = nu
 
     /// <summary>Item metadata for the content-aware models (dcn, content); the others ignore it.</summary>
     public void UseContent(ItemContent content) => _content = content;
+
+    /// <summary>The training seed: initial weights, sample order, negatives and dropout masks all follow it.</summary>
+    public void UseSeed(int seed) => _options = _options with { Seed = seed };
 
     public void Fit(InteractionMatrix train, CancellationToken cancellationToken = default)
     {

@@ -21,7 +21,7 @@ internal static class ExperimentCommand
         var json = new Option<bool>("--json") { Description = "Print metrics.json to stdout instead of a table." };
         var tune = new Option<bool>("--tune") { Description = "Choose each model's hyperparameters on validation data carved from training (never on test)." };
         var profiles = new Option<string[]>("--profile") { Description = "A fusion profile file (the JSON of a profiles/{name}.json blob) to evaluate as one more model, named after its file; its members are catalogue model names (aliases are ignored). Repeatable." };
-        var seeds = new Option<int>("--seeds") { Description = "Run this many splits (the protocol's seed and the next ones) and report each metric's mean ± standard deviation.", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Run this many splits (the protocol's seed and the next ones) and report each metric's mean ± standard deviation; on a split without a seed (leave-last-out), fit the models this many times with their own seeds (42 and the next ones) instead.", DefaultValueFactory = _ => 1 };
         var command = new Command("experiment", "Prepare a dataset, fit each model and evaluate it under a protocol; writes metrics.json and report.html.")
         {
             protocol, models, k, output, json, tune, seeds, profiles,
@@ -170,7 +170,8 @@ internal static class ExperimentCommand
     internal static void WriteTable(ExperimentResult experiment)
     {
         string[] metrics = [.. experiment.Runs.SelectMany(r => r.Evaluation.Metrics.Keys).Distinct()];
-        string seeds = experiment.Seeds.Count > 1 ? $" · mean ± sd over seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}" : "";
+        string seeds = experiment.Seeds.Count <= 1 ? ""
+            : $" · mean ± sd over {(experiment.Protocol.HasRandomSplit() ? "seeds" : "training seeds")} {experiment.Seeds[0]}–{experiment.Seeds[^1]}";
         var table = new Table().Title(Markup.Escape($"{experiment.Dataset} · {experiment.Protocol.ToName()} · k = {experiment.K}{seeds}")).AddColumn("metric");
         foreach (ModelRun run in experiment.Runs)
         {

@@ -54,21 +54,23 @@ public static class ExperimentRunner
         }
 
         PrepareOptions dataset = options.Protocol.Apply(options.Dataset);
-        if (options.Seeds < 1 || (options.Seeds > 1 && !options.Protocol.HasRandomSplit()))
+        if (options.Seeds < 1)
         {
-            throw new DatasetException(options.Seeds < 1
-                ? $"--seeds must be at least 1, not {options.Seeds}."
-                : $"--seeds varies the split's seed, and the {options.Protocol.ToName()} split has none: leave --seeds at 1.");
+            throw new DatasetException($"--seeds must be at least 1, not {options.Seeds}.");
         }
 
         int[] seeds = [.. Enumerable.Range(dataset.Seed, options.Seeds)];
+        // A split with a seed varies it; one without (leave-last-out) is the same each time, so the models' own
+        // seeds vary instead (ISeededModel). A single run keeps every default.
+        bool splitSeeds = options.Protocol.HasRandomSplit();
         var splits = new List<(PrepareResult Prepared, List<ModelRun> Runs)>();
         foreach (int seed in seeds)
         {
             // One split keeps the folder it always had; several get one folder per seed.
             string folder = seeds.Length == 1 ? Path.Combine(options.Output, PreparedFolder) : Path.Combine(options.Output, PreparedFolder, $"seed-{seed}");
             string stage = seeds.Length == 1 ? "preparing" : $"preparing (seed {seed})";
-            splits.Add(await RunSplitAsync(options, dataset with { Seed = seed }, folder, stage, progress, cancellationToken));
+            int? trainingSeed = seeds.Length > 1 && !splitSeeds ? seed : null;
+            splits.Add(await RunSplitAsync(options, splitSeeds ? dataset with { Seed = seed } : dataset, folder, stage, trainingSeed, progress, cancellationToken));
         }
 
         IReadOnlyList<ModelRun> runs = seeds.Length == 1 ? splits[0].Runs : SeedSummary.Combine(splits.Select(s => s.Runs).ToList());
@@ -78,8 +80,8 @@ public static class ExperimentRunner
     }
 
     private static async Task<(PrepareResult Prepared, List<ModelRun> Runs)> RunSplitAsync(
-        ExperimentOptions options, PrepareOptions dataset, string preparedFolder, string stage, IProgress<ExperimentProgress>? progress,
-        CancellationToken cancellationToken)
+        ExperimentOptions options, PrepareOptions dataset, string preparedFolder, string stage, int? trainingSeed,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new ExperimentProgress(stage));
         PrepareResult prepared = await DatasetPreparer.PrepareAsync(dataset, new LocalPreparedOutput(preparedFolder), cancellationToken: cancellationToken);
@@ -138,6 +140,11 @@ public static class ExperimentRunner
             }
 
             IRecommender model = create();
+            if (trainingSeed is int modelSeed && model is ISeededModel seeded)
+            {
+                seeded.UseSeed(modelSeed);
+            }
+
             if (model is IContentAware aware)
             {
                 aware.UseContent(content ??= await ItemContent.ReadAsync(preparedFolder, spec, options.Models.Any(m => m.UsesTextVectors), cancellationToken));

@@ -12,7 +12,7 @@ namespace Recsys.Experiments;
 /// <see cref="ScoreFusion.NoScore"/> first: the evaluator never ranks them, so they must not take ranks, cascade
 /// places or normalisation range from the items that are ranked.
 /// </summary>
-public sealed class FusionRecommender(string name, FusionProfile profile, IReadOnlyList<IRecommender> members) : IRecommender, IContentAware, IDisposable
+public sealed class FusionRecommender(string name, FusionProfile profile, IReadOnlyList<IRecommender> members) : IRecommender, IContentAware, ISeededModel, IDisposable
 {
     private InteractionMatrix? _train;
 
@@ -35,6 +35,15 @@ public sealed class FusionRecommender(string name, FusionProfile profile, IReadO
         foreach (IContentAware member in members.OfType<IContentAware>())
         {
             member.UseContent(content);
+        }
+    }
+
+    /// <summary>Seeds the members the profile fits itself; a borrowed member was seeded by whoever fitted it.</summary>
+    public void UseSeed(int seed)
+    {
+        foreach (ISeededModel member in members.OfType<ISeededModel>())
+        {
+            member.UseSeed(seed);
         }
     }
 

@@ -45,7 +45,14 @@ public static class ExperimentReport
             """);
         if (experiment.Seeds.Count > 1)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p>Every figure is the mean ± standard deviation over {experiment.Seeds.Count} splits (seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}); the prepared dataset named above is the first split's; per-user charts show the first split.</p>");
+            if (experiment.Protocol.HasRandomSplit())
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p>Every figure is the mean ± standard deviation over {experiment.Seeds.Count} splits (seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}); the prepared dataset named above is the first split's; per-user charts show the first split.</p>");
+            }
+            else
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<p>Every figure is the mean ± standard deviation over {experiment.Seeds.Count} fits of the same split (the models' own seeds {experiment.Seeds[0]}–{experiment.Seeds[^1]}); per-user charts show the first fit.</p>");
+            }
         }
 
         if (experiment.Protocol == Protocol.Sampled)
