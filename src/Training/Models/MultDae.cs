@@ -39,12 +39,6 @@ internal sealed class MultDae : nn.Module<Tensor, Tensor>
 
     public Tensor DecoderBias => _decoder.bias!;
 
-    /// <summary>The generator the input dropout's masks are drawn from while training (the trainer's, one per epoch).</summary>
-    public Generator? DropoutGenerator
-    {
-        set => _dropout.Generator = value;
-    }
-
     /// <summary>
     /// Logits [batch, items] for item sets <paramref name="x"/> [batch, items] (0/1); in training the normalised
     /// input is corrupted by dropout.

@@ -39,19 +39,6 @@ internal sealed class SasRec : nn.Module<Tensor, Tensor>
 
     public LayerNorm FinalNorm => _final;
 
-    /// <summary>The generator every dropout mask is drawn from while training (the trainer's, one per epoch).</summary>
-    public Generator? DropoutGenerator
-    {
-        set
-        {
-            _dropout.Generator = value;
-            foreach (CausalSelfAttentionBlock block in _blocks)
-            {
-                block.Dropout.Generator = value;
-            }
-        }
-    }
-
     /// <summary>
     /// Hidden states [batch, length, d] for left-padded item sequences [batch, length] (0 = padding), with
     /// length ≤ <see cref="SasRecShape.MaxLength"/>. A shorter input is the right end of a full window: its last
@@ -124,8 +111,6 @@ internal sealed class CausalSelfAttentionBlock : nn.Module<Tensor, Tensor, Tenso
     private readonly int _heads;
 
     public int Heads => _heads;
-
-    public SeededDropout Dropout => _dropout;
 
     /// <summary>The block's layers in forward order, for the exporter.</summary>
     public (LayerNorm AttentionNorm, Linear Query, Linear Key, Linear Value, Linear Output, LayerNorm FeedForwardNorm, Linear Expand, Linear Contract) Layers =>

@@ -36,34 +36,27 @@ internal static class MultDaeTrainer
         float[] batch = new float[batchSize * train.Items];
         double total = 0;
         int steps = 0;
-        model.DropoutGenerator = generator;
-        try
+        using IDisposable masks = SeededDropout.DrawFrom(model, generator);
+        for (int start = 0; start < order.Length; start += batchSize)
         {
-            for (int start = 0; start < order.Length; start += batchSize)
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(batchSize, order.Length - start);
+            Array.Clear(batch);
+            for (int b = 0; b < n; b++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                int n = Math.Min(batchSize, order.Length - start);
-                Array.Clear(batch);
-                for (int b = 0; b < n; b++)
+                foreach (int item in train.ItemsOf(order[start + b]))
                 {
-                    foreach (int item in train.ItemsOf(order[start + b]))
-                    {
-                        batch[(b * train.Items) + item] = 1;
-                    }
+                    batch[(b * train.Items) + item] = 1;
                 }
-
-                using var scope = NewDisposeScope();
-                Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
-                optimizer.zero_grad();
-                Tensor logits = model.forward(x);
-                Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
-                total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
-                steps++;
             }
-        }
-        finally
-        {
-            model.DropoutGenerator = null;
+
+            using var scope = NewDisposeScope();
+            Tensor x = tensor(batch.AsSpan(0, n * train.Items).ToArray(), [n, train.Items]).to(device);
+            optimizer.zero_grad();
+            Tensor logits = model.forward(x);
+            Tensor loss = -(nn.functional.log_softmax(logits, 1) * x).sum(1).mean();
+            total += GradientStep.Apply(model, optimizer, loss, options.ClipNorm) * n;
+            steps++;
         }
 
         return new EpochResult(total / Math.Max(1, order.Length), steps, order.Length);

@@ -29,21 +29,7 @@ internal static class SasRecTrainer
         using var generator = new Generator((ulong)(uint)((options.Seed * 7919) + epoch), CPU);
         // Negatives and dropout masks both come from this epoch's generator, so a seed fixes the whole fit and a
         // resumed run matches an uninterrupted one.
-        model.DropoutGenerator = generator;
-        try
-        {
-            return RunBatches(model, optimizer, sequences, options, epoch, device, generator, cancellationToken);
-        }
-        finally
-        {
-            model.DropoutGenerator = null;
-        }
-    }
-
-    private static EpochResult RunBatches(
-        SasRec model, optim.Optimizer optimizer, int[][] sequences, TrainingOptions options, int epoch, Device device, Generator generator,
-        CancellationToken cancellationToken)
-    {
+        using IDisposable masks = SeededDropout.DrawFrom(model, generator);
         int length = model.Shape.MaxLength;
         int batchSize = Math.Min(options.BatchSize, 128);
         List<int[]> batches = LengthBatches(sequences, length, batchSize, ((ulong)(uint)options.Seed << 32) ^ (ulong)(uint)(epoch + 1));
